@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.urls import Resolver404, resolve
+
+from .history import client_ip, history_context
+
+# Views a read-only user may still POST to: they change only the user's own session or
+# account, never a record of the quality process.
+READ_ONLY_ALLOWED_VIEWS = frozenset({"login", "logout", "set_language", "password_change"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+class HistoryContextMiddleware:
+    """Every history row written during a request names the user and the client IP."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with history_context(user=request.user, ip=client_ip(request)):
+            return self.get_response(request)
+
+
+class ReadOnlyRoleMiddleware:
+    """A regulator (监管机构) reads and never writes: any changing request gets 403."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if request.method not in SAFE_METHODS and user.is_authenticated and getattr(user, "is_read_only", False):
+            try:
+                name = resolve(request.path_info).url_name
+            except Resolver404:
+                name = None
+            if name not in READ_ONLY_ALLOWED_VIEWS:
+                raise PermissionDenied("regulator accounts are read-only")
+        return self.get_response(request)

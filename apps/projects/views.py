@@ -1,0 +1,222 @@
+"""Thin views: scoped lookup, form, one service call, message, redirect."""
+
+from __future__ import annotations
+
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.core.errors import DomainError, PermissionDenied
+
+from . import selectors, services
+from .filters import ProjectFilter
+from .forms import AttestationForm, MemberAddForm, OptionalReasonForm, ProjectForm, ReasonForm
+
+TABS = ("overview", "gates", "annex_a", "members", "history")
+
+
+def _deny_unless(rule: str, user, project=None) -> None:
+    ok = rules.test_rule(rule, user, project) if project is not None else rules.test_rule(rule, user)
+    if not ok:
+        raise DjangoPermissionDenied
+
+
+def _apply_domain_error(form, exc: DomainError) -> None:
+    field = exc.field if exc.field in getattr(form, "fields", {}) else None
+    form.add_error(field, exc.message)
+
+
+@login_required
+def project_list(request):
+    visible = selectors.projects_visible_to(request.user)
+    flt = ProjectFilter(request.GET or None, queryset=visible)
+    qs = flt.qs if flt.is_bound and flt.is_valid() else visible
+    if flt.is_bound and not flt.is_valid():
+        messages.error(request, _("Some filters were not valid and were ignored."))
+    page = Paginator(qs.order_by("-created_at", "pk"), 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "projects/project_list.html", {
+        "filter": flt, "page": page, "query": query.urlencode(),
+        "can_create": rules.test_rule("can_create_project", request.user),
+    })
+
+
+@login_required
+def project_create(request):
+    _deny_unless("can_create_project", request.user)
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(user=request.user, **form.service_kwargs())
+        except DomainError as exc:
+            _apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Project created. Add the team members next."))
+            return redirect("projects:detail", pk=project.pk)
+    return render(request, "projects/project_form.html", {"form": form, "title": _("New project")})
+
+
+@login_required
+def project_edit(request, pk):
+    project = selectors.project_for_user(request.user, pk)
+    _deny_unless("can_manage_project", request.user, project)
+    form = ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(project=project, user=request.user,
+                                    expected_version=form.cleaned_data.get("version") or project.version,
+                                    **form.service_kwargs())
+        except DomainError as exc:
+            _apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Project saved."))
+            return redirect("projects:detail", pk=project.pk)
+    return render(request, "projects/project_form.html", {"form": form, "project": project,
+                                                          "title": _("Edit project")})
+
+
+@login_required
+def project_detail(request, pk):
+    project = selectors.project_for_user(request.user, pk)
+    tab = request.GET.get("tab", "overview")
+    if tab not in TABS:
+        tab = "overview"
+    context = {"project": project, "tab": tab,
+               "can_manage": rules.test_rule("can_manage_project", request.user, project),
+               "can_suspend": rules.test_rule("can_suspend_project", request.user, project),
+               "can_resume": rules.test_rule("can_resume_project", request.user, project)}
+    if tab in ("overview", "gates"):
+        context["gates"] = selectors.project_gate_overview(project)
+    if tab == "overview":
+        context["reason_form"] = ReasonForm(initial={"version": project.version})
+        context["advance_form"] = OptionalReasonForm(initial={"version": project.version})
+    if tab == "gates":
+        context["attest_form"] = AttestationForm()
+    if tab == "annex_a":
+        context["annex_rows"] = selectors.annex_a_rows(project)
+    if tab == "members":
+        context["members"] = project.members.select_related("user", "user__organization").order_by(
+            "-is_active", "role", "user__name")
+        context["member_form"] = MemberAddForm(project=project)
+    if tab == "history":
+        context["history_page"] = Paginator(selectors.project_history(project), 50).get_page(request.GET.get("page"))
+    template = f"projects/tabs/{tab}.html" if request.htmx and not request.htmx.boosted else "projects/project_detail.html"
+    return render(request, template, context)
+
+
+def _transition(request, pk, service, form_class, success):
+    project = selectors.project_for_user(request.user, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect("projects:detail", pk=project.pk)
+    try:
+        service(project=project, user=request.user, reason=form.cleaned_data.get("reason", ""),
+                expected_version=form.cleaned_data.get("version"))
+    except PermissionDenied:
+        raise DjangoPermissionDenied from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("projects:detail", pk=project.pk)
+
+
+@login_required
+@require_POST
+def project_advance(request, pk):
+    return _transition(request, pk, services.project_advance, OptionalReasonForm, _("The project moved on."))
+
+
+@login_required
+@require_POST
+def project_suspend(request, pk):
+    return _transition(request, pk, services.project_suspend, ReasonForm, _("The project is suspended."))
+
+
+@login_required
+@require_POST
+def project_resume(request, pk):
+    return _transition(request, pk, services.project_resume, ReasonForm, _("The project is resumed."))
+
+
+@login_required
+def member_add(request, pk):
+    project = selectors.project_for_user(request.user, pk)
+    _deny_unless("can_manage_project", request.user, project)
+    form = MemberAddForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_add(project=project, actor=request.user, user=form.cleaned_data["user"],
+                                role=form.cleaned_data["role"])
+        except DomainError as exc:
+            _apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("Member added."))
+            return redirect(f"{project.get_absolute_url()}?tab=members")
+    return render(request, "projects/member_form.html", {"form": form, "project": project})
+
+
+@login_required
+@require_POST
+def member_remove(request, pk, member_pk):
+    project = selectors.project_for_user(request.user, pk)
+    member = get_object_or_404(project.members, pk=member_pk)
+    _deny_unless("can_manage_project", request.user, project)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason for removing the member."))
+    else:
+        try:
+            services.member_remove(member=member, actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Member removed."))
+    return redirect(f"{project.get_absolute_url()}?tab=members")
+
+
+@login_required
+@require_POST
+def gate_attest(request, pk):
+    project = selectors.project_for_user(request.user, pk)
+    _deny_unless("can_manage_project", request.user, project)
+    form = AttestationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reference of the paper record."))
+    else:
+        try:
+            services.gate_attest(project=project, user=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Attestation recorded."))
+    return redirect(f"{project.get_absolute_url()}?tab=gates")
+
+
+@login_required
+@require_POST
+def gate_attestation_revoke(request, pk, attestation_pk):
+    project = selectors.project_for_user(request.user, pk)
+    attestation = get_object_or_404(project.gate_attestations, pk=attestation_pk)
+    _deny_unless("can_manage_project", request.user, project)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason for withdrawing the attestation."))
+    else:
+        try:
+            services.gate_attestation_revoke(attestation=attestation, user=request.user,
+                                             reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Attestation withdrawn."))
+    return redirect(f"{project.get_absolute_url()}?tab=gates")
