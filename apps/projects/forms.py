@@ -63,11 +63,6 @@ class ProjectForm(forms.ModelForm):
             self.add_error("contract_signed_on", _("The contract cannot be signed after it ends."))
         return data
 
-    def _post_clean(self):
-        # Model-level validation (unique contract number per client, constraints) happens in
-        # the service, which knows the client; here only the fields themselves are checked.
-        pass
-
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("version", None)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from apps.accounts.enums import OrgKind
 from apps.accounts.models import Jurisdiction
 
-from .models import Project
+from .models import Project, ProjectMember
 
 
 def projects_visible_to(user) -> QuerySet[Project]:
@@ -22,8 +22,10 @@ def projects_visible_to(user) -> QuerySet[Project]:
     org = user.organization
     if org is None or not org.is_active:
         return qs.none()
+    # Invited acceptance experts see the projects they are active members of.
+    member_of = Q(pk__in=ProjectMember.objects.filter(user=user, is_active=True).values("project_id"))
     if org.kind == OrgKind.CLIENT:
-        return qs.filter(client=org)
+        return qs.filter(Q(client=org) | member_of)
     if org.kind == OrgKind.CONTRACTOR:
         return qs.filter(contractor=org)
     if org.kind == OrgKind.REGULATOR:

@@ -1,0 +1,156 @@
+"""Create the demonstration organisations, users and projects (idempotent).
+
+    python manage.py demo_data
+
+Prints the demo logins. Every account's password is DEMO_PASSWORD.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from apps.accounts.enums import OrgKind, ProjectRole
+from apps.accounts.models import Jurisdiction, Organization, User
+from apps.accounts.validators import uscc_check_char
+from apps.core.history import history_context
+from apps.projects import services
+from apps.projects.enums import Confidentiality, Phase, RiskLevel, ServiceType
+from apps.projects.models import Project
+
+DEMO_PASSWORD = "Demo-2026-archqa"
+
+
+def uscc(first17: str) -> str:
+    return first17 + uscc_check_char(first17)
+
+
+ORGS = [
+    ("client", OrgKind.CLIENT, "杭州市档案馆", uscc("12330100470000000"), "浙江省杭州市"),
+    ("contractor_a", OrgKind.CONTRACTOR, "浙江汇档数字科技有限公司", uscc("91330106MA2B00001"), "浙江省杭州市"),
+    ("contractor_b", OrgKind.CONTRACTOR, "江南档案服务有限公司", uscc("91330205MA2C00002"), "浙江省宁波市"),
+    ("regulator", OrgKind.REGULATOR, "浙江省档案局", uscc("11330000002482000"), "浙江省"),
+    ("other_client", OrgKind.CLIENT, "苏州市档案馆", uscc("12320500466000000"), "江苏省苏州市"),
+]
+
+# username, org key, name, project roles used below, staff
+USERS = [
+    ("admin", None, "系统管理员", True),
+    ("client_lead", "client", "王建国", False),
+    ("client_inspector", "client", "李秀英", False),
+    ("acceptance_member", "client", "张明", False),
+    ("expert", "other_client", "刘䶮", False),
+    ("contractor_pm", "contractor_a", "陈志强", False),
+    ("special_inspector", "contractor_a", "赵丽", False),
+    ("operator", "contractor_a", "孙伟", False),
+    ("security_officer", "contractor_a", "周敏", False),
+    ("contractor_b_pm", "contractor_b", "吴刚", False),
+    ("regulator", "regulator", "郑华", False),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo organisations, users for every role and projects in several phases."
+
+    def handle(self, *args, **options):
+        with transaction.atomic(), history_context(reason="演示数据 / demo data"):
+            orgs = self._orgs()
+            users = self._users(orgs)
+            self._projects(orgs, users)
+        self._print_logins()
+
+    def _orgs(self) -> dict[str, Organization]:
+        orgs = {}
+        for key, kind, name, code, region in ORGS:
+            orgs[key], _ = Organization.objects.get_or_create(name=name, defaults={"kind": kind, "uscc": code,
+                                                                                  "region": region})
+        Jurisdiction.objects.get_or_create(regulator=orgs["regulator"], client=orgs["client"])
+        return orgs
+
+    def _users(self, orgs) -> dict[str, User]:
+        users = {}
+        for username, org_key, name, staff in USERS:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(username=username, name=name, email=f"{username}@example.cn",
+                            organization=orgs.get(org_key), is_staff=staff, is_superuser=staff)
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            users[username] = user
+        return users
+
+    def _projects(self, orgs, users) -> None:
+        lead = users["client_lead"]
+        today = timezone.localdate()
+        specs = [
+            ("馆藏民国档案数字化加工项目（一期）", "HZDA-2026-001", "contractor_a", [ServiceType.DIGITIZATION],
+             RiskLevel.MEDIUM, Confidentiality.ORDINARY, Phase.PREPARATION, -3),
+            ("机关文书档案整理及目录数据录入", "HZDA-2026-002", "contractor_a",
+             [ServiceType.ARRANGEMENT, ServiceType.DATA_PROCESSING], RiskLevel.LOW, Confidentiality.ORDINARY,
+             Phase.IMPLEMENTATION, -60),
+            ("涉密档案数字化及 OCR 处理", "HZDA-2026-003", "contractor_a",
+             [ServiceType.DIGITIZATION, ServiceType.DATA_PROCESSING], RiskLevel.HIGH, Confidentiality.CLASSIFIED,
+             Phase.ACCEPTANCE, -150),
+            ("库房档案搬迁服务", "HZDA-2025-017", "contractor_b", [ServiceType.RELOCATION], RiskLevel.HIGH,
+             Confidentiality.ORDINARY, Phase.WARRANTY, -300),
+            ("档案寄存服务（2026 年度）", "HZDA-2026-004", "contractor_b", [ServiceType.STORAGE], RiskLevel.MEDIUM,
+             Confidentiality.ORDINARY, Phase.SUSPENDED, -90),
+        ]
+        for name, contract_no, contractor_key, types, risk, conf, target, signed_offset in specs:
+            if Project.objects.filter(client=orgs["client"], contract_no=contract_no).exists():
+                continue
+            signed = today + dt.timedelta(days=signed_offset)
+            project = services.project_create(
+                user=lead, name=name, contract_no=contract_no, contractor=orgs[contractor_key], service_types=types,
+                risk_level=risk, confidentiality=conf, contract_signed_on=signed, start_date=signed,
+                end_date=signed + dt.timedelta(days=365), quality_threshold=Decimal("95.00"))
+            self._team(project, users, contractor_key)
+            self._advance_to(project, lead, target)
+
+    def _team(self, project, users, contractor_key) -> None:
+        lead = users["client_lead"]
+        services.member_add(project=project, actor=lead, user=users["client_inspector"],
+                            role=ProjectRole.CLIENT_INSPECTOR)
+        services.member_add(project=project, actor=lead, user=users["acceptance_member"],
+                            role=ProjectRole.ACCEPTANCE_MEMBER)
+        services.member_add(project=project, actor=lead, user=users["expert"], role=ProjectRole.ACCEPTANCE_EXPERT)
+        if contractor_key == "contractor_a":
+            for username, role in [("contractor_pm", ProjectRole.CONTRACTOR_PM),
+                                   ("special_inspector", ProjectRole.CONTRACTOR_INSPECTOR),
+                                   ("operator", ProjectRole.CONTRACTOR_OPERATOR),
+                                   ("security_officer", ProjectRole.SECURITY_OFFICER)]:
+                services.member_add(project=project, actor=lead, user=users[username], role=role)
+        else:
+            services.member_add(project=project, actor=lead, user=users["contractor_b_pm"],
+                                role=ProjectRole.CONTRACTOR_PM)
+            services.member_add(project=project, actor=lead, user=users["contractor_b_pm"],
+                                role=ProjectRole.CONTRACTOR_INSPECTOR)
+
+    def _advance_to(self, project, lead, target) -> None:
+        """Walk the project through the lifecycle as a client lead would, recording the paper
+        records behind the gates that have no module yet."""
+        from apps.projects.enums import PHASE_ORDER
+        from apps.projects.gates import registry
+
+        goal = Phase.IMPLEMENTATION if target == Phase.SUSPENDED else target
+        while project.phase != goal:
+            nxt = PHASE_ORDER[PHASE_ORDER.index(project.phase) + 1]
+            for result in registry.unmet(project, nxt):
+                if result.gate.is_pending:
+                    services.gate_attest(project=project, user=lead, gate=result.gate.code,
+                                         reference=f"纸质记录 {project.contract_no}-{result.gate.code}",
+                                         note="演示数据：线下已完成")
+            project = services.project_advance(project=project, user=lead)
+        if target == Phase.SUSPENDED:
+            services.project_suspend(project=project, user=lead, reason="承包方拒不整改，暂停项目（演示）")
+
+    def _print_logins(self) -> None:
+        self.stdout.write("")
+        self.stdout.write("演示账号 / demo logins (password for all: %s)" % DEMO_PASSWORD)
+        for username, org_key, name, staff in USERS:
+            org = dict((k, n) for k, _, n, _, _ in ORGS).get(org_key, "平台管理员 / platform administrator")
+            self.stdout.write(f"  {username:<18} {name:<6} {org}")

@@ -1,0 +1,63 @@
+"""Shared people: one user per role on one project, plus outsiders.
+
+``world`` builds: a client archive (with lead, inspector, acceptance member), its contractor
+(PM, special inspector, operator, security officer), a regulator with jurisdiction over the
+client, another contractor and an unrelated regulator (outsiders), and one project.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+
+from apps.accounts.enums import OrgKind, ProjectRole
+from apps.projects import services
+
+from .factories import JurisdictionFactory, OrganizationFactory, UserFactory
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def world(db):
+    client_org = OrganizationFactory(kind=OrgKind.CLIENT, name="杭州市档案馆")
+    contractor = OrganizationFactory(kind=OrgKind.CONTRACTOR, name="汇档数字科技有限公司")
+    other_contractor = OrganizationFactory(kind=OrgKind.CONTRACTOR, name="其他档案服务公司")
+    regulator_org = OrganizationFactory(kind=OrgKind.REGULATOR, name="浙江省档案局")
+    other_regulator = OrganizationFactory(kind=OrgKind.REGULATOR, name="江苏省档案局")
+    JurisdictionFactory(regulator=regulator_org, client=client_org)
+
+    w = SimpleNamespace(client_org=client_org, contractor=contractor, other_contractor=other_contractor,
+                        regulator_org=regulator_org)
+    w.lead = UserFactory(username="lead", name="王建国", organization=client_org)
+    w.inspector = UserFactory(username="inspector", name="李秀英", organization=client_org)
+    w.acceptance = UserFactory(username="acceptance", name="张明", organization=client_org)
+    w.pm = UserFactory(username="pm", name="陈志强", organization=contractor)
+    w.special = UserFactory(username="special", name="赵丽", organization=contractor)
+    w.operator = UserFactory(username="operator", name="孙伟", organization=contractor)
+    w.security = UserFactory(username="security", name="周敏", organization=contractor)
+    w.regulator = UserFactory(username="regulator", name="郑华", organization=regulator_org)
+    w.outsider = UserFactory(username="outsider", name="外人", organization=other_contractor)
+    w.other_regulator = UserFactory(username="other_regulator", name="钱七", organization=other_regulator)
+
+    w.project = services.project_create(
+        user=w.lead, name="民国档案数字化", contract_no="HZ-2026-001", contractor=contractor,
+        service_types=["digitization"], risk_level="medium", confidentiality="ordinary",
+        contract_signed_on=dt.date(2026, 9, 25), start_date=dt.date(2026, 9, 28), end_date=dt.date(2027, 9, 27))
+    for user, role in [(w.inspector, ProjectRole.CLIENT_INSPECTOR), (w.acceptance, ProjectRole.ACCEPTANCE_MEMBER),
+                       (w.pm, ProjectRole.CONTRACTOR_PM), (w.special, ProjectRole.CONTRACTOR_INSPECTOR),
+                       (w.operator, ProjectRole.CONTRACTOR_OPERATOR), (w.security, ProjectRole.SECURITY_OFFICER)]:
+        services.member_add(project=w.project, actor=w.lead, user=user, role=role)
+    w.project.refresh_from_db()
+    return w
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
