@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 HISTORY_TYPES = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
-SKIP_FIELDS = {"id", "version", "updated_at", "created_at", "phase_changed_at", "added_at"}
+SKIP_FIELDS = {"id", "version", "updated_at", "created_at", "phase_changed_at", "added_at", "project", "position"}
 
 
 @dataclass
@@ -89,7 +89,8 @@ def history_entries(querysets: Iterable[models.QuerySet]) -> list[Entry]:
         # Resolve foreign keys to names in one query per related model.
         fk_names: dict = {}
         fk_objects: dict = {}
-        for f in fields:
+        relations = [f for f in model._meta.concrete_fields if f.is_relation]
+        for f in relations:
             if f.is_relation:
                 ids = {getattr(r, f.attname) for r in rows} - {None}
                 if ids:
@@ -116,7 +117,7 @@ def history_entries(querysets: Iterable[models.QuerySet]) -> list[Entry]:
                                       old=_display(f, old, fk_names) if prev is not None else "—",
                                       new=_display(f, new, fk_names)))
             entries.append(Entry(record=row, model_label=str(model._meta.verbose_name),
-                                 object_repr=_object_repr(row, fields, fk_objects),
+                                 object_repr=_object_repr(row, relations, fk_objects),
                                  type_label=str(HISTORY_TYPES.get(row.history_type, row.history_type)),
                                  changes=changes))
             previous[obj_id] = row

@@ -38,3 +38,27 @@ class ReadOnlyRoleMiddleware:
             if name not in READ_ONLY_ALLOWED_VIEWS:
                 raise PermissionDenied("regulator accounts are read-only")
         return self.get_response(request)
+
+
+class DefaultLanguageMiddleware:
+    """Simplified Chinese unless the person chose another language (language cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language header; archive
+    intranets expect the Chinese interface whatever the browser says, with English on request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _ in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

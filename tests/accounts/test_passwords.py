@@ -21,3 +21,9 @@ def test_login_page_is_chinese_by_default(client):
 def test_english_switch(client):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"}, follow=True)
     assert "Log in" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_chinese_even_when_the_browser_asks_for_english(client):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "登录" in response.content.decode()
