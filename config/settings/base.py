@@ -31,11 +31,20 @@ THIRD_PARTY_APPS = [
     "django_htmx",
     "django_filters",
     "csp",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 LOCAL_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.projects",
+    "apps.signatures",
+    "apps.attachments",
+    "apps.deadlines",
+    "apps.notifications",
+    "apps.api",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
