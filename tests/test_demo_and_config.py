@@ -1,0 +1,46 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from apps.accounts.models import Organization, User
+from apps.projects.models import Project
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_demo_data_creates_every_role_and_phase_and_is_idempotent(capsys):
+    call_command("demo_data")
+    out = capsys.readouterr().out
+    assert "client_lead" in out and "regulator" in out and "Demo-2026-archqa" in out
+    kinds = set(Organization.objects.values_list("kind", flat=True))
+    assert kinds == {"client", "contractor", "regulator"}
+    assert Organization.objects.filter(kind="contractor").count() == 2
+    phases = set(Project.objects.values_list("phase", flat=True))
+    assert {"preparation", "implementation", "acceptance", "warranty", "suspended"} <= phases
+    counts = (User.objects.count(), Project.objects.count())
+    call_command("demo_data")
+    assert (User.objects.count(), Project.objects.count()) == counts
+    user = User.objects.get(username="client_lead")
+    assert user.check_password("Demo-2026-archqa")
+
+
+def _setting(name, env):
+    code = f"import django; django.setup(); from django.conf import settings; print(settings.{name})"
+    clean = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CELERY_BROKER_URL")}
+    clean.update(env, DJANGO_SETTINGS_MODULE="config.settings.local")
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True,
+                          timeout=60).stdout.strip()
+
+
+def test_celery_runs_eagerly_without_a_broker():
+    assert _setting("CELERY_TASK_ALWAYS_EAGER", {}) == "True"
+
+
+def test_celery_uses_redis_when_configured():
+    assert _setting("CELERY_TASK_ALWAYS_EAGER", {"REDIS_URL": "redis://127.0.0.1:6379/0"}) == "False"
+    assert _setting("CELERY_BROKER_URL", {"REDIS_URL": "redis://127.0.0.1:6379/0"}) == "redis://127.0.0.1:6379/0"
