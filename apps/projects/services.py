@@ -19,7 +19,7 @@ from apps.core.history import history_context, save_with_history
 
 from . import annex_a
 from .enums import ACTIVE_PHASES, PHASE_ORDER, Phase, next_phase
-from .gates import TARGET_LABELS, registry
+from .gates import BATCH_SUBMISSION, TARGET_LABELS, registry
 from .models import GateAttestation, Project, ProjectMember, StageTask
 
 EDITABLE_FIELDS = (
@@ -246,6 +246,9 @@ def gate_attest(*, project: Project, user, gate: str, reference: str, note: str 
     if not registry.get(gate).is_pending:
         raise DomainError(_("This gate is checked from the system's own records and cannot be attested."),
                           field="gate")
+    if gate not in attestable_gates(project):
+        raise DomainError(_("This gate belongs to a later phase; it can be attested when the project gets there."),
+                          field="gate", code="illegal_transition")
     if not (reference or "").strip():
         raise DomainError(_("Give the reference of the paper record."), field="reference")
     with transaction.atomic(), history_context(user=user, reason=_("Gate attested from paper record")):
@@ -256,6 +259,15 @@ def gate_attest(*, project: Project, user, gate: str, reference: str, note: str 
         _full_clean(attestation, exclude=["attested_by"])
         attestation.save()
     return attestation
+
+
+def attestable_gates(project: Project) -> set[str]:
+    """Pending gates of the next phase (and of batch production while it has not started)."""
+    effective = project.resume_phase or project.phase
+    targets = {next_phase(effective)}
+    if effective in (Phase.PREPARATION, Phase.IMPLEMENTATION):
+        targets.add(BATCH_SUBMISSION)
+    return {g.code for target in targets if target for g in registry.for_target(target) if g.is_pending}
 
 
 def gate_attestation_revoke(*, attestation: GateAttestation, user, reason: str) -> None:

@@ -98,6 +98,7 @@ def project_detail(request, pk):
         context["advance_form"] = OptionalReasonForm(initial={"version": project.version})
     if tab == "gates":
         context["attest_form"] = AttestationForm()
+        context["attestable"] = services.attestable_gates(project) if context["can_manage"] else set()
     if tab == "annex_a":
         context["annex_rows"] = selectors.annex_a_rows(project)
     if tab == "members":

@@ -175,3 +175,10 @@ def test_attestation_withdrawn_before_the_phase_is_entered(world, login):
     assert not world.project.gate_attestations.exists()
     history = attestation.history.filter(history_type="-").get()
     assert history.history_change_reason == "记录有误" and history.history_user == world.lead
+
+
+def test_gate_of_a_later_phase_cannot_be_attested_yet(world):
+    with pytest.raises(DomainError) as exc:
+        attest(world.project, world.lead, "acceptance_passed")
+    assert exc.value.code == "illegal_transition"
+    assert not world.project.gate_attestations.exists()
