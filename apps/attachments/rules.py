@@ -1,0 +1,42 @@
+"""Who may attach and remove files (django-rules). Reading is scoped by the selectors."""
+
+from __future__ import annotations
+
+import rules
+
+from apps.projects.rules import _active_roles, is_active_user, is_client_lead, is_read_only
+
+
+@rules.predicate
+def is_project_member(user, project) -> bool:
+    return project is not None and bool(_active_roles(user, project))
+
+
+@rules.predicate
+def is_uploader(user, attachment) -> bool:
+    return attachment is not None and attachment.uploaded_by_id == user.pk
+
+
+@rules.predicate
+def is_member_of_attachment_project(user, attachment) -> bool:
+    return attachment is not None and bool(_active_roles(user, attachment.project))
+
+
+@rules.predicate
+def is_lead_of_attachment_project(user, attachment) -> bool:
+    return attachment is not None and is_client_lead(user, attachment.project)
+
+
+@rules.predicate
+def attachment_is_present(user, attachment) -> bool:
+    return attachment is not None and not attachment.is_removed
+
+
+# Regulators never upload (read-only); any active project role may, the client lead included.
+can_add_attachment = is_active_user & ~is_read_only & (is_project_member | is_client_lead)
+# The uploader (while still on the project) or the project's client lead.
+can_remove_attachment = (is_active_user & ~is_read_only & attachment_is_present
+                         & ((is_uploader & is_member_of_attachment_project) | is_lead_of_attachment_project))
+
+rules.add_rule("can_add_attachment", can_add_attachment)
+rules.add_rule("can_remove_attachment", can_remove_attachment)
