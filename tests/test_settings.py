@@ -13,6 +13,7 @@ PROD_ENV = {
     "DJANGO_SECRET_KEY": "k" * 20 + "-production-secret-for-the-check-" + "x" * 20,
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
     "DJANGO_ALLOWED_HOSTS": "archqa.example.cn",
+    "SIGNATURE_BINDING_KEY": "signature-binding-key-for-the-check",
 }
 
 
@@ -29,7 +30,8 @@ def test_production_check_deploy_has_no_warning():
     assert "WARNING" not in result.stderr
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOWED_HOSTS",
+                                     "SIGNATURE_BINDING_KEY"])
 def test_production_refuses_to_start_without_secrets(missing):
     env = {k: v for k, v in PROD_ENV.items() if k != missing}
     result = run_manage("check", env_overrides=env)

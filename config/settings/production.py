@@ -19,6 +19,8 @@ SECRET_KEY = _required("DJANGO_SECRET_KEY")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("insecure"):
     raise ImproperlyConfigured("DJANGO_SECRET_KEY 至少 50 个随机字符（must be at least 50 random characters）。")
 _required("DATABASE_URL")
+# Key of the signature-record binding (apps.signatures); never rotated, unlike SECRET_KEY.
+SIGNATURE_BINDING_KEY = _required("SIGNATURE_BINDING_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[]) or [_required("DJANGO_ALLOWED_HOSTS")]
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[f"https://{h}" for h in ALLOWED_HOSTS])
 
