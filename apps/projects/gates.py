@@ -37,6 +37,8 @@ class Gate:
     provided_by: str
     check: Callable[["Project"], bool] | None = None
     order: int = 0
+    # Returns the record behind the gate for display: (label, url) or None.
+    evidence: Callable[["Project"], tuple[str, str] | None] | None = None
 
     @property
     def is_pending(self) -> bool:
@@ -48,6 +50,7 @@ class GateResult:
     gate: Gate
     met: bool
     attestation: "GateAttestation | None" = None
+    evidence: tuple[str, str] | None = None
 
     @property
     def pending(self) -> bool:
@@ -67,8 +70,13 @@ class GateRegistry:
         self._gates[code] = gate
         return gate
 
-    def implement(self, code: str, check: Callable[["Project"], bool]) -> None:
-        self._gates[code].check = check
+    def implement(self, code: str, check: Callable[["Project"], bool],
+                  evidence: Callable[["Project"], tuple[str, str] | None] | None = None) -> None:
+        """Let a module check the gate from its own records; ``evidence(project)`` names the
+        record behind it, as ``(label, url)``, for the gate and Annex A pages."""
+        gate = self._gates[code]
+        gate.check = check
+        gate.evidence = evidence
 
     def get(self, code: str) -> Gate:
         return self._gates[code]
@@ -93,7 +101,8 @@ class GateRegistry:
                 att = attestations.get(gate.code)
                 results.append(GateResult(gate=gate, met=att is not None, attestation=att))
             else:
-                results.append(GateResult(gate=gate, met=bool(gate.check(project))))
+                evidence = gate.evidence(project) if gate.evidence else None
+                results.append(GateResult(gate=gate, met=bool(gate.check(project)), evidence=evidence))
         return results
 
     def unmet(self, project: "Project", target: str) -> list[GateResult]:

@@ -81,6 +81,7 @@ def annex_a_rows(project: Project, today=None) -> list[dict]:
         reached = reached_index >= PHASE_ORDER.index(annex_a.STAGE_REACHED_FROM[step.stage])
         met = False
         evidence = ""
+        evidence_url = ""
         if step.gate:
             gate = registry.get(step.gate)
             if gate.is_pending:
@@ -89,6 +90,9 @@ def annex_a_rows(project: Project, today=None) -> list[dict]:
                 evidence = att.reference if att else ""
             else:
                 met = bool(gate.check(project))
+                found = gate.evidence(project) if gate.evidence else None
+                if found:
+                    evidence, evidence_url = found
         if met:
             status = TaskStatus.DONE
         elif not reached and not (due and due < today and step.stage == annex_a.Stage.PRE):
@@ -100,7 +104,9 @@ def annex_a_rows(project: Project, today=None) -> list[dict]:
         else:
             status = TaskStatus.ONGOING
         rows.append({"step": step, "task": task, "due_date": due, "status": status,
-                     "status_label": TaskStatus(status).label, "evidence": evidence})
+                     "status_label": TaskStatus(status).label, "evidence": evidence,
+                     "evidence_url": evidence_url, "attested": bool(step.gate and registry.get(step.gate).is_pending
+                                                                    and evidence)})
     return rows
 
 

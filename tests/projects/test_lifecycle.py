@@ -182,3 +182,16 @@ def test_gate_of_a_later_phase_cannot_be_attested_yet(world):
         attest(world.project, world.lead, "acceptance_passed")
     assert exc.value.code == "illegal_transition"
     assert not world.project.gate_attestations.exists()
+
+
+def test_implemented_gate_shows_its_record(world, login):
+    gate = registry.get("plan_approved")
+    try:
+        registry.implement("plan_approved", lambda project: True, evidence=lambda project: ("方案 V2", "/x/plan/2/"))
+        body = login(world.lead).get(f"/projects/{world.project.pk}/?tab=annex_a").content.decode()
+        assert 'href="/x/plan/2/"' in body and "方案 V2" in body
+        body = login(world.lead).get(f"/projects/{world.project.pk}/?tab=gates").content.decode()
+        assert 'href="/x/plan/2/"' in body
+    finally:
+        gate.check = None
+        gate.evidence = None
