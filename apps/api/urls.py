@@ -1,3 +1,38 @@
+"""Mounted at /api/ (config/urls.py).
+
+Every resource is one ``router.register`` line. Other apps keep their viewsets in their own
+``api.py`` (subclasses of ``apps.api.base.ApiViewSet``) and add one line here, e.g.::
+
+    router.register(PROJECT_PREFIX + "deadlines", DeadlineViewSet, basename="project-deadline")
+"""
+
+from django.urls import include, path, re_path
+from rest_framework.routers import SimpleRouter
+
+from .auth import TokenView
+from .base import ID_REGEX
+from .docs import DocsView, SchemaView
+from .views import NotFoundView, ProjectMemberViewSet, ProjectViewSet
+
 app_name = "api"
 
-urlpatterns: list = []
+# Endpoints below one project: the viewset mixes in ProjectScopedMixin (self.project, 404 for outsiders).
+PROJECT_PREFIX = rf"projects/(?P<project_pk>{ID_REGEX})/"
+
+router = SimpleRouter()
+router.register("projects", ProjectViewSet, basename="project")
+router.register(PROJECT_PREFIX + "members", ProjectMemberViewSet, basename="project-member")
+
+v1_patterns = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    *router.urls,
+]
+api_patterns = [path("v1/", include(v1_patterns))]
+
+urlpatterns = [
+    *api_patterns,
+    # The schema lists the API's own routes only (prefixed as mounted), not the HTML pages.
+    path("schema/", SchemaView.as_view(patterns=[path("api/", include(api_patterns))]), name="schema"),
+    path("docs/", DocsView.as_view(), name="docs"),
+    re_path(r"^", NotFoundView.as_view(), name="not_found"),
+]

@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "deadlines"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("projects/<int:project_id>/", views.project_deadlines, name="project_deadlines"),
+    path("<int:pk>/waive/", views.deadline_waive, name="deadline_waive"),
+]

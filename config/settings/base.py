@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -81,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "apps.core.context_processors.navigation",
+                "apps.notifications.context_processors.unread_count",
             ],
         },
     }
@@ -185,9 +187,54 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BEAT_SCHEDULE = {
+    # Deadline reminders and escalation (apps.deadlines): idempotent, so running often is safe.
+    "scan-deadlines-daily": {"task": "apps.deadlines.tasks.scan_deadlines", "schedule": crontab(hour=8, minute=0)},
+    "scan-deadlines-hourly": {"task": "apps.deadlines.tasks.scan_deadlines", "schedule": crontab(minute=17)},
+}
+
+# Deadlines and notifications
+DEADLINE_REMIND_DAYS = env.int("DEADLINE_REMIND_DAYS", default=3)
+DEADLINE_REGULATOR_ESCALATION_DAYS = env.int("DEADLINE_REGULATOR_ESCALATION_DAYS", default=5)
+DEADLINE_SCAN_CHUNK_SIZE = env.int("DEADLINE_SCAN_CHUNK_SIZE", default=2000)
+DEADLINE_SCAN_USERNAME = env("DEADLINE_SCAN_USERNAME", default="")
+NOTIFICATIONS_SITE_URL = env("NOTIFICATIONS_SITE_URL", default="")
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=50 * 1024 * 1024)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="archqa@localhost")
+
+# REST API (apps.api): token or session authentication, the same scoping as the pages.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["apps.api.authentication.ExpiringTokenAuthentication",
+                                       "rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["apps.api.permissions.IsActiveUser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
+    "DEFAULT_PAGINATION_CLASS": "apps.api.pagination.ApiPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "apps.api.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"api_token_ip": "20/hour", "api_token_username": "10/hour"},
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "档案服务外包质量保障系统 API",
+    "DESCRIPTION": "REST API v1. Authentication: session or `Authorization: Token <key>` from POST /api/v1/auth/token/.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["apps.api.permissions.IsAuthenticatedReader"],
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "persistAuthorization": False},
+}
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=10)
+AXES_LOCKOUT_CALLABLE = "apps.api.lockout.lockout_response"  # JSON 429 under /api/, the HTML page elsewhere
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = True
