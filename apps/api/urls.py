@@ -6,6 +6,9 @@ Every resource is one ``router.register`` line. Other apps keep their viewsets i
     router.register(PROJECT_PREFIX + "deadlines", DeadlineViewSet, basename="project-deadline")
 """
 
+from importlib import import_module
+
+from django.apps import apps
 from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
@@ -22,6 +25,18 @@ PROJECT_PREFIX = rf"projects/(?P<project_pk>{ID_REGEX})/"
 router = SimpleRouter()
 router.register("projects", ProjectViewSet, basename="project")
 router.register(PROJECT_PREFIX + "members", ProjectMemberViewSet, basename="project-member")
+
+# Apps with endpoints keep them in ``<app>/api.py`` with a function
+# ``register(router, project_prefix)`` that adds their viewsets; nothing else to edit here.
+for _app in apps.get_app_configs():
+    if _app.name.startswith("apps.") and _app.name != "apps.api":
+        try:
+            _module = import_module(f"{_app.name}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{_app.name}.api":
+                raise
+            continue
+        _module.register(router, PROJECT_PREFIX)
 
 v1_patterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

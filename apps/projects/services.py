@@ -17,7 +17,7 @@ from apps.accounts.models import Organization
 from apps.core.errors import DomainError, PermissionDenied
 from apps.core.history import history_context, save_with_history
 
-from . import annex_a
+from . import annex_a, hooks
 from .enums import ACTIVE_PHASES, PHASE_ORDER, Phase, next_phase
 from .gates import BATCH_SUBMISSION, TARGET_LABELS, registry
 from .models import GateAttestation, Project, ProjectMember, StageTask
@@ -85,6 +85,7 @@ def project_create(*, user, name: str, contract_no: str, contractor: Organizatio
                               field="contract_no") from exc
         ProjectMember.objects.create(project=project, user=user, role=ProjectRole.CLIENT_LEAD)
         stage_tasks_sync(project=project)
+        hooks.project_created(project=project, user=user)
     return project
 
 

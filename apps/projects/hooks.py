@@ -1,0 +1,25 @@
+"""Hooks other apps attach to project events, from their ``AppConfig.ready()``.
+
+    from apps.projects.hooks import on_project_created
+    on_project_created(create_qualification_deadline)
+
+Each hook is called as ``hook(project=project, user=user)`` inside the transaction of the
+event, after the project's own rows are written; an exception in a hook rolls the event back.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+_created: list[Callable] = []
+
+
+def on_project_created(hook: Callable) -> Callable:
+    if hook not in _created:
+        _created.append(hook)
+    return hook
+
+
+def project_created(*, project, user) -> None:
+    for hook in list(_created):
+        hook(project=project, user=user)
