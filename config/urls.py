@@ -22,6 +22,11 @@ urlpatterns = [
     path("attachments/", include("apps.attachments.urls")),
     path("deadlines/", include("apps.deadlines.urls")),
     path("notifications/", include("apps.notifications.urls")),
+    path("qualification/", include("apps.qualification.urls")),
+    path("plans/", include("apps.plans.urls")),
+    path("teams/", include("apps.teams.urls")),
+    path("disclosure/", include("apps.disclosure.urls")),
+    path("first-article/", include("apps.first_article.urls")),
     path("api/", include("apps.api.urls")),
     path("admin/", admin.site.urls),
 ]

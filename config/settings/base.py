@@ -47,6 +47,11 @@ LOCAL_APPS = [
     "apps.deadlines",
     "apps.notifications",
     "apps.api",
+    "apps.qualification",
+    "apps.plans",
+    "apps.teams",
+    "apps.disclosure",
+    "apps.first_article",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -1,0 +1,3 @@
+app_name = "first_article"
+
+urlpatterns: list = []
