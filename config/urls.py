@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/password/", auth_views.PasswordChangeView.as_view(success_url="/"), name="password_change"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("projects/", include("apps.projects.urls")),
+    path("reports/", include("apps.reports.urls")),
     path("signatures/", include("apps.signatures.urls")),
     path("attachments/", include("apps.attachments.urls")),
     path("deadlines/", include("apps.deadlines.urls")),

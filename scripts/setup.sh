@@ -23,7 +23,7 @@ find_python() {
 }
 
 # --- system packages: Pango for WeasyPrint, CJK fonts for PDF forms ------------------------
-SYSTEM_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-wqy-zenhei)
+SYSTEM_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-wqy-zenhei fonts-hanazono fonts-dejavu-core)
 missing_packages() {
   local missing=()
   if command -v dpkg-query >/dev/null 2>&1; then

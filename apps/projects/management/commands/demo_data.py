@@ -61,6 +61,7 @@ class Command(BaseCommand):
             orgs = self._orgs()
             users = self._users(orgs)
             self._projects(orgs, users)
+            self._shared_services(orgs, users)
         self._print_logins()
 
     def _orgs(self) -> dict[str, Organization]:
@@ -147,6 +148,39 @@ class Command(BaseCommand):
             project = services.project_advance(project=project, user=lead)
         if target == Phase.SUSPENDED:
             services.project_suspend(project=project, user=lead, reason="承包方拒不整改，暂停项目（演示）")
+
+    def _shared_services(self, orgs, users) -> None:
+        """Deadlines (one overdue and escalated, one due soon), the reminders the scan sends for
+        them, and a contract scan attached to a project."""
+        from django.core.files.base import ContentFile
+
+        from apps.attachments.models import Attachment
+        from apps.attachments.services import attachment_add
+        from apps.deadlines.models import Deadline
+        from apps.deadlines.services import deadline_create
+        from apps.deadlines.tasks import scan_deadlines
+
+        lead = users["client_lead"]
+        project = Project.objects.get(client=orgs["client"], contract_no="HZDA-2026-002")
+        today = timezone.localdate()
+        if not Deadline.objects.filter(project=project, kind="rectification").exists():
+            deadline_create(record=project, project=project, kind="rectification",
+                            title="整改：第3批次图像偏斜超标（演示）", base_date=today - dt.timedelta(days=20),
+                            amount=5, counting="working_days", responsible_org=orgs["contractor_a"],
+                            responsible_user=users["contractor_pm"], escalate_to_regulator=True, user=lead)
+            deadline_create(record=project, project=project, kind="weekly_patrol", title="本周巡查（演示）",
+                            base_date=today, amount=2, counting="calendar_days", responsible_org=orgs["client"],
+                            responsible_user=users["client_inspector"], user=lead)
+        scan_deadlines()
+
+        first = Project.objects.get(client=orgs["client"], contract_no="HZDA-2026-001")
+        if not Attachment.objects.filter(project=first).exists():
+            from apps.reports.pdf import render_pdf
+
+            pdf = render_pdf("<h1>服务外包合同（扫描件，演示）</h1><p>合同编号 HZDA-2026-001，发包方 杭州市档案馆，"
+                             "承包方 浙江汇档数字科技有限公司。</p>")
+            attachment_add(record=first, project=first, user=lead, kind="scan",
+                           uploaded_file=ContentFile(pdf, name="服务外包合同扫描件.pdf"))
 
     def _print_logins(self) -> None:
         self.stdout.write("")

@@ -1,0 +1,1 @@
+"""Reports: PDF rendering of the product's forms (see docs/pdf.md)."""
