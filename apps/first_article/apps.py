@@ -14,3 +14,11 @@ class FirstArticleConfig(AppConfig):
 
         # §5.1.4: batch production starts only after the first batch passed and both parties signed.
         registry.implement("first_article_passed", first_article_passed, evidence=first_article_evidence)
+
+        from apps.projects.hooks import register_history_source
+
+        from .models import FirstArticleVerification, RectificationSheet, WorkContactSheet
+
+        register_history_source(lambda project: FirstArticleVerification.history.filter(project_id=project.pk))
+        register_history_source(lambda project: WorkContactSheet.history.filter(project_id=project.pk))
+        register_history_source(lambda project: RectificationSheet.history.filter(project_id=project.pk))

@@ -23,3 +23,20 @@ def on_project_created(hook: Callable) -> Callable:
 def project_created(*, project, user) -> None:
     for hook in list(_created):
         hook(project=project, user=user)
+
+
+# ---------------------------------------------------------------- history sources
+
+_history_sources: list[Callable] = []
+
+
+def register_history_source(source: Callable) -> Callable:
+    """``source(project)`` returns a historical queryset of one model, filtered to the project;
+    its rows appear on the project's history tab and in the printed history."""
+    if source not in _history_sources:
+        _history_sources.append(source)
+    return source
+
+
+def history_sources() -> list[Callable]:
+    return list(_history_sources)

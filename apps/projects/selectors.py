@@ -117,9 +117,12 @@ def project_history(project: Project) -> list:
 
     from .models import GateAttestation, ProjectMember, StageTask
 
+    from .hooks import history_sources
+
     return history_entries([
         Project.history.filter(id=project.pk),
         ProjectMember.history.filter(project_id=project.pk),
         GateAttestation.history.filter(project_id=project.pk),
         StageTask.history.filter(project_id=project.pk),
+        *(source(project) for source in history_sources()),
     ])
