@@ -77,3 +77,14 @@ def pending_gates():
     yield registry
     for gate in registry.all():
         gate.check, gate.evidence = saved[gate.code]
+
+
+@pytest.fixture
+def english(client, settings):
+    """Messages in English, the interface's second language: for tests that read message texts.
+    The Chinese default is covered by tests/test_i18n.py and the page tests."""
+    from django.utils import translation
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield

@@ -20,6 +20,8 @@ TITLE = "档案服务外包质量保障系统 API"
 
 # Applied to every schema/docs request, so that they are right before SPECTACULAR_SETTINGS is
 # added to the settings (and whatever it says).
+from .enum_names import ENUM_NAME_OVERRIDES  # noqa: E402
+
 SPECTACULAR_OVERRIDES = {
     "TITLE": TITLE,
     "DESCRIPTION": "REST API v1. Authentication: session (browser) or `Authorization: Token <key>` "
@@ -32,6 +34,7 @@ SPECTACULAR_OVERRIDES = {
     "REDOC_DIST": "SIDECAR",
     # validatorUrl None: Swagger UI would otherwise load a badge from validator.swagger.io.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "persistAuthorization": False},
+    "ENUM_NAME_OVERRIDES": ENUM_NAME_OVERRIDES,
 }
 
 

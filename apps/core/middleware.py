@@ -8,7 +8,8 @@ from .history import client_ip, history_context
 # Views a read-only user may still POST to: they change only the user's own session or
 # account, never a record of the quality process.
 READ_ONLY_ALLOWED_VIEWS = frozenset({"login", "logout", "set_language", "password_change", "token",
-                                     "notification_mark_read", "notification_mark_all_read"})
+                                     "notification_mark_read", "notification_mark_all_read",
+                                     "notification-read", "notification-read-all"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 

@@ -15,6 +15,7 @@ class DeadlineKind(models.TextChoices):
     EVALUATION = "evaluation", _("Quality evaluation")
     WARRANTY_END = "warranty_end", _("End of warranty")
     RETENTION_EXPIRY = "retention_expiry", _("Retention period expiry")
+    CERTIFICATE_EXPIRY = "certificate_expiry", _("Certificate expiry")
     OTHER = "other", _("Other")
 
 

@@ -5,4 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class QualificationConfig(AppConfig):
     name = "apps.qualification"
     label = "qualification"
-    verbose_name = _("Qualification")
+    verbose_name = _("Qualification review")
+
+    def ready(self) -> None:
+        from apps.projects.gates import registry
+        from apps.projects.hooks import on_project_created
+
+        from .selectors import qualification_evidence, qualification_is_approved
+        from .services import create_review_deadline
+
+        registry.implement("qualification_approved", qualification_is_approved, evidence=qualification_evidence)
+        # Annex A: due 5 working days after signing; the deadline exists from the project's creation.
+        on_project_created(create_review_deadline)

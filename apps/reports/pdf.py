@@ -20,6 +20,12 @@ What is cached, and where (all of it lazily, on first use):
 
 Faces are registered on demand: the common faces on the first render, a slice face the
 first time a document contains one of its characters.
+
+A long table marked ``<table data-pdf-split data-pdf-first-page-rows=".."
+data-pdf-rows-per-page="..">`` is rendered in page-aligned chunks, in this thread and in a
+warm pool of forked worker processes, then merged with pypdf; the page margin boxes (header,
+"第 N 页 共 M 页") are drawn over the merged pages by one render of M empty pages.  See
+docs/pdf.md, "Long tables: split rendering".  ``PDF_WORKERS=0`` turns it off.
 """
 
 from __future__ import annotations
@@ -46,6 +52,8 @@ __all__ = [
     "missing_characters",
     "render_pdf",
     "render_template_to_pdf",
+    "start_pdf_workers",
+    "stop_pdf_workers",
     "warm_up",
 ]
 
@@ -171,20 +179,301 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
     """
     font_set = load_font_set()
     _check_subsetter()
-    state = _state(font_set)
     families, missing = font_set.families_for(codepoints_in_markup(html))
     if missing:
         logger.warning(
             "No built font has %s; they will print as empty boxes.",
             " ".join(f"U+{cp:04X}" for cp in sorted(missing)[:20]),
         )
-    stylesheet = state.stylesheet_for(families)
+    plan = _split_plan(html) if _split_workers() > 0 else None
+    if plan is not None:
+        pdf = _render_split(plan, families, base_url=base_url)
+        if pdf is not None:
+            return pdf
+    return _render_one(html, families, base_url=base_url)
 
-    from weasyprint import HTML
 
+def _render_one(
+    html: str, families: Iterable[int], *, base_url: str | None = None, extra_css=None
+) -> tuple[bytes, int] | bytes:
+    """Render in this thread.  With ``extra_css`` (for the split renderer): return
+    ``(pdf, page count)`` and add that CSS (a string) after the font stylesheet."""
+    from weasyprint import CSS, HTML
+
+    state = _state(load_font_set())
+    stylesheets = [state.stylesheet_for(families)]
+    if extra_css:
+        stylesheets.append(CSS(string=extra_css, font_config=state.font_config))
     with _gc_paused():
-        document = HTML(string=html, base_url=base_url)
-        return document.write_pdf(stylesheets=[stylesheet], font_config=state.font_config)
+        document = HTML(string=html, base_url=base_url).render(
+            stylesheets=stylesheets, font_config=state.font_config
+        )
+        pdf = document.write_pdf()
+        pages = len(document.pages)
+        # Drop the box tree before the collector resumes: the first collection after
+        # gc.enable() would otherwise walk all of it (~5 % of a 20-page render).
+        del document
+    return (pdf, pages) if extra_css is not None else pdf
+
+
+# --- Long tables: page-aligned chunks rendered in parallel --------------------------------
+#
+# WeasyPrint lays out pages one after the other in one thread (~0.25 s CPU per page of a
+# 7-column table).  A table marked ``data-pdf-split`` is cut into chunks at rows that start a
+# page (``data-pdf-first-page-rows`` / ``data-pdf-rows-per-page``); the chunks are rendered at
+# the same time (this thread + a warm pool of forked worker processes) without page margin
+# boxes, concatenated with pypdf, and the page margin boxes (running header, "第 N 页 共 M
+# 页") are drawn for the whole document by one cheap overlay render of M empty pages.  See
+# docs/pdf.md, "Long tables".
+
+SPLIT_ATTR = "data-pdf-split"
+SPLIT_MIN_ROWS = 120  # below this, one render is as fast as the fork/merge overhead
+SPLIT_TIMEOUT = 300  # seconds; a worker that takes longer is killed, the render done here
+MARGIN_BOXES = (
+    "top-left-corner top-left top-center top-right top-right-corner right-top right-middle "
+    "right-bottom bottom-right-corner bottom-right bottom-center bottom-left "
+    "bottom-left-corner left-bottom left-middle left-top"
+).split()
+_NO_MARGIN_BOXES_CSS = "@page { %s }" % " ".join(
+    f"@{box} {{ content: none !important; }}" for box in MARGIN_BOXES
+)
+# The overlay: margin boxes only.  The body is laid out (so string-set still feeds the
+# running headers) but not drawn; nothing may paint over the chunks' content.
+_OVERLAY_CSS = (
+    "html, body { background: none !important; }\n"
+    "body, body * { visibility: hidden !important; }\n"
+    "@page { background: none !important; border: none !important; }\n"
+    ".pdf-split-page { break-before: page !important; height: 0; margin: 0; }"
+)
+_VOID = frozenset(
+    "area base br col embed hr img input link meta param source track wbr".split()
+)
+
+_pool = None
+_pool_lock = threading.Lock()
+
+
+def _split_workers() -> int:
+    """Worker processes for split rendering: ``settings.REPORTS_PDF_WORKERS``, else
+    ``$PDF_WORKERS``, else CPUs - 1 (the calling thread renders one chunk itself).
+    0 disables splitting."""
+    value = None
+    try:
+        from django.conf import settings
+
+        if settings.configured:
+            value = getattr(settings, "REPORTS_PDF_WORKERS", None)
+    except Exception:  # pragma: no cover - Django missing or broken settings
+        value = None
+    if value is None:
+        value = os.environ.get("PDF_WORKERS")
+    if value is None:
+        return max(0, min(4, (os.cpu_count() or 1) - 1))
+    try:
+        return max(0, int(value))
+    except ValueError:
+        return 0
+
+
+class _SplitPlan:
+    def __init__(self, chunks: list[str], overlay_head: str, overlay_body: str):
+        self.chunks = chunks
+        self.overlay_head = overlay_head
+        self.overlay_body = overlay_body
+
+    def overlay(self, pages: int) -> str:
+        breaks = '<div class="pdf-split-page"></div>' * (pages - 1)
+        return f"{self.overlay_head}{self.overlay_body}{breaks}</body></html>"
+
+
+def _open_elements(fragment: str) -> list[str] | None:
+    """Elements left open at the end of an HTML fragment (None if it cannot tell)."""
+    from html.parser import HTMLParser
+
+    stack: list[str] = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag not in _VOID:
+                stack.append(tag)
+
+        def handle_endtag(self, tag):
+            if tag in stack:
+                while stack.pop() != tag:
+                    pass
+
+    try:
+        parser = Parser(convert_charrefs=True)
+        parser.feed(fragment)
+        parser.close()
+    except Exception:
+        return None
+    # Optional end tags (<p>, <li>...) closed implicitly are not ancestors of a table.
+    return [t for t in stack if t not in ("p", "li", "dt", "dd", "option")]
+
+
+def _split_plan(html: str) -> _SplitPlan | None:
+    """Cut a document with a ``<table data-pdf-split ...>`` into page-aligned chunks.
+
+    None (render in one piece) unless: exactly one such table, a direct child of <body>,
+    with one <tbody> of at least SPLIT_MIN_ROWS rows, no nested table, no <tfoot>."""
+    import re
+
+    if SPLIT_ATTR not in html:
+        return None
+    tables = list(re.finditer(r"<table\b[^>]*\s" + SPLIT_ATTR + r"\b[^>]*>", html, re.I))
+    body = re.search(r"<body\b[^>]*>", html, re.I)
+    if len(tables) != 1 or body is None or body.end() > tables[0].start():
+        return None
+    table = tables[0]
+
+    def attr(name: str) -> int | None:
+        m = re.search(rf'\s{name}\s*=\s*["\']?(\d+)', table.group(0), re.I)
+        return int(m.group(1)) if m else None
+
+    first, per_page = attr("data-pdf-first-page-rows"), attr("data-pdf-rows-per-page")
+    if not first or not per_page:
+        return None
+    tbody = re.compile(r"<tbody\b[^>]*>", re.I).search(html, table.end())
+    tbody_end = re.compile(r"</tbody\s*>", re.I).search(html, tbody.end()) if tbody else None
+    table_end = re.compile(r"</table\s*>", re.I).search(html, table.end())
+    if tbody is None or tbody_end is None or table_end is None or tbody_end.end() > table_end.start():
+        return None
+    inside = html[table.end():table_end.start()]
+    if re.search(r"<(table|tfoot|tbody)\b", inside[tbody.end() - table.end():], re.I) or re.search(
+        r"<(table|tfoot)\b", inside, re.I
+    ):
+        return None
+    pre = html[body.end():table.start()]
+    if _open_elements(pre) != []:
+        return None  # the table is inside another element: not split (yet)
+    rows = re.split(r"(?=<tr\b)", html[tbody.end():tbody_end.start()], flags=re.I)
+    lead, rows = rows[0], rows[1:]
+    if len(rows) < SPLIT_MIN_ROWS or lead.strip():
+        return None
+    # Page starts as the template expects them; cut at the ones nearest to equal shares.
+    starts = list(range(first, len(rows), per_page))
+    n = min(_split_workers() + 1, len(starts) + 1)
+    cuts: list[int] = []
+    for j in range(1, n):
+        best = min(starts, key=lambda r: abs(r - j * len(rows) / n))
+        if best not in cuts and (not cuts or best > cuts[-1]):
+            cuts.append(best)
+    if not cuts:
+        return None
+    head = html[:body.end()]
+    table_open = html[table.start():tbody.end()]
+    bounds = [0, *cuts, len(rows)]
+    chunks = []
+    for j in range(len(bounds) - 1):
+        part = "".join(rows[bounds[j]:bounds[j + 1]])
+        last = j == len(bounds) - 2
+        chunks.append(
+            head
+            + (pre if j == 0 else "")
+            + table_open
+            + part
+            + (html[tbody_end.start():] if last else "</tbody></table></body></html>")
+        )
+    return _SplitPlan(chunks, head, pre)
+
+
+def _pool_init() -> None:
+    # Forked from a process that may have had other threads rendering: start clean.
+    global _gc_lock, _gc_pauses, _pool
+    _gc_lock = threading.Lock()
+    _gc_pauses = 0
+    _pool = None
+    gc.enable()
+    warm_up()
+
+
+def _chunk_job(args):
+    html, families, base_url = args
+    return _render_one(html, families, base_url=base_url, extra_css=_NO_MARGIN_BOXES_CSS)
+
+
+def _get_pool(workers: int):
+    global _pool
+    with _pool_lock:
+        if _pool is not None and (_pool[0] != os.getpid() or _pool[2] != workers):
+            if _pool[0] == os.getpid():
+                _pool[1].terminate()
+            _pool = None
+        if _pool is None:
+            import multiprocessing
+
+            # fork: the workers start with the modules (and fonts manifest) already
+            # loaded; they register their own faces (warm_up) once, then stay warm.
+            ctx = multiprocessing.get_context("fork")
+            _pool = (os.getpid(), ctx.Pool(workers, initializer=_pool_init), workers)
+        return _pool[1]
+
+
+def start_pdf_workers() -> None:
+    """Start the worker processes for long tables now (e.g. at worker start-up), not on
+    the first long document.  No-op if splitting is disabled."""
+    workers = _split_workers()
+    if workers > 0:
+        _get_pool(workers)
+
+
+def stop_pdf_workers() -> None:
+    """Stop the worker processes (they are also stopped at exit)."""
+    global _pool
+    with _pool_lock:
+        if _pool is not None and _pool[0] == os.getpid():
+            _pool[1].terminate()
+            _pool[1].join()
+        _pool = None
+
+
+def _render_split(plan: _SplitPlan, families, *, base_url: str | None) -> bytes | None:
+    """The chunks of ``plan`` rendered in parallel and merged, or None (then the caller
+    renders the document in one piece) if the pool or the overlay failed."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    families = sorted(families)
+    try:
+        pool = _get_pool(_split_workers())
+        pending = [
+            pool.apply_async(_chunk_job, ((html, families, base_url),)) for html in plan.chunks[:-1]
+        ]
+    except Exception:
+        logger.exception("PDF worker pool unavailable; rendering in one piece")
+        return None
+    results = []
+    try:
+        last = _chunk_job((plan.chunks[-1], families, base_url))
+        results = [p.get(timeout=SPLIT_TIMEOUT) for p in pending] + [last]
+    except Exception:
+        logger.exception("Split PDF rendering failed; rendering in one piece")
+        stop_pdf_workers()
+        return None
+    total = sum(pages for _, pages in results)
+    overlay, overlay_pages = _render_one(
+        plan.overlay(total), families, base_url=base_url, extra_css=_OVERLAY_CSS
+    )
+    if overlay_pages != total:
+        logger.warning(
+            "Split PDF: the page header overlay has %d pages for %d; rendering in one piece",
+            overlay_pages, total,
+        )
+        return None
+    writer = PdfWriter()
+    for i, (pdf, _) in enumerate(results):
+        reader = PdfReader(io.BytesIO(pdf))
+        if i == 0 and reader.metadata:
+            writer.add_metadata(dict(reader.metadata))
+        writer.append(reader)
+    for page, margin in zip(writer.pages, PdfReader(io.BytesIO(overlay)).pages):
+        page.merge_page(margin)
+        page.compress_content_streams()  # merge_page leaves them uncompressed (7x the size)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def render_template_to_pdf(
@@ -227,6 +516,7 @@ def warm_up() -> None:
 
 
 def _release_at_exit() -> None:
+    stop_pdf_workers()
     # Let WeasyPrint clean up its font folder while the interpreter is still whole
     # (otherwise its __del__ runs during shutdown and prints a harmless traceback).
     state = getattr(_local, "state", None)

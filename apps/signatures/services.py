@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
@@ -24,6 +25,15 @@ logger = logging.getLogger("apps.signatures")
 # Signing re-checks the password, so it must not become a way around the login lock-out.
 MAX_FAILED_ATTEMPTS = 5
 FAILED_ATTEMPT_WINDOW = dt.timedelta(minutes=15)
+
+
+# Extension point: other apps add checks on who may sign (e.g. apps.teams refuses contractor
+# people whose staff filing is not approved, §8.1.1). Each check is called as
+# ``check(user=..., project=..., party=..., record=...)`` after the built-in rules passed and
+# returns a refusal sentence, or None to let the signing go on. Register from AppConfig.ready()
+# with ``signer_checks.append(check)`` (guard against appending twice).
+SignerCheck = Callable[..., "str | None"]
+signer_checks: list[SignerCheck] = []
 
 
 def _signable(record: models.Model):
@@ -66,6 +76,10 @@ def signing_refusal(*, user, record: models.Model, party: str) -> str | None:
         return _("Only people of the party's own organisation can sign for it.")
     if not roles:
         return _("Your role on this project does not allow you to sign this record for this party.")
+    for check in list(signer_checks):
+        refusal = check(user=user, project=project, party=party, record=record)
+        if refusal:
+            return str(refusal)
     return None
 
 

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+
+from apps.api.enum_names import ENUM_NAME_OVERRIDES
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -206,6 +208,9 @@ DEADLINE_SCAN_CHUNK_SIZE = env.int("DEADLINE_SCAN_CHUNK_SIZE", default=2000)
 DEADLINE_SCAN_USERNAME = env("DEADLINE_SCAN_USERNAME", default="")
 NOTIFICATIONS_SITE_URL = env("NOTIFICATIONS_SITE_URL", default="")
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=50 * 1024 * 1024)
+# Split rendering of long PDF tables in forked workers (apps.reports.pdf): off in web processes,
+# turned on for the Celery worker in docker-compose.yml.
+REPORTS_PDF_WORKERS = env.int("REPORTS_PDF_WORKERS", default=0)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="archqa@localhost")
@@ -238,6 +243,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "persistAuthorization": False},
+    "ENUM_NAME_OVERRIDES": ENUM_NAME_OVERRIDES,
 }
 API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=10)
 AXES_LOCKOUT_CALLABLE = "apps.api.lockout.lockout_response"  # JSON 429 under /api/, the HTML page elsewhere

@@ -23,3 +23,8 @@ def api():
 
     yield _client
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english(english):
+    """These tests read message texts in English (see tests/conftest.py)."""

@@ -223,3 +223,37 @@ def test_build_is_a_quick_no_op_when_up_to_date(font_set):
     from apps.reports.fonts.build import build
 
     assert build(font_set.directory) is False
+
+
+def test_long_table_split_matches_single_render(font_set, monkeypatch):
+    """A table marked data-pdf-split is rendered in page-aligned chunks by worker
+    processes and merged: same pages, same text, page numbers over the whole document."""
+    sys.path.insert(0, str(ROOT))
+    from apps.reports import pdf as pdf_module
+    from benchmarks.bench_pdf import ledger_context, render_template
+
+    html = render_template("reports/sample_ledger.html", ledger_context(rows=200))
+    monkeypatch.setenv("PDF_WORKERS", "1")
+    from django.conf import settings as django_settings
+
+    if django_settings.configured:
+        monkeypatch.setattr(django_settings, "REPORTS_PDF_WORKERS", 1, raising=False)
+    plan = pdf_module._split_plan(html)
+    assert plan is not None and len(plan.chunks) == 2
+    split = PdfReader(io.BytesIO(render_pdf(html)))
+    pdf_module.stop_pdf_workers()
+    monkeypatch.setenv("PDF_WORKERS", "0")
+    single = PdfReader(io.BytesIO(render_pdf(html)))
+    assert len(split.pages) == len(single.pages) == 5
+    total = len(split.pages)
+    for n, (a, b) in enumerate(zip(split.pages, single.pages), start=1):
+        ta, tb = _squeeze(a.extract_text()), _squeeze(b.extract_text())
+        assert sorted(ta) == sorted(tb), f"page {n}"
+        assert f"第{n}页共{total}页" in ta
+        assert "数字化加工现场安全巡检台账" in ta and "XJ-2026-Q2" in ta  # running header
+        assert "序号日期区域/部位检查内容结果检查人备注" in ta  # repeated header row
+    text = _squeeze("".join(p.extract_text() for p in split.pages))
+    for name in ("刘䶮", "郑䲜", "𠮷田"):
+        assert name in text
+    for font in _fonts(split):
+        assert font["/Encoding"] == "/Identity-H"

@@ -48,3 +48,8 @@ def sign():
                                        request_ip=ip)
 
     return _sign
+
+
+@pytest.fixture(autouse=True)
+def _english(english):
+    """These tests read message texts in English (see tests/conftest.py)."""

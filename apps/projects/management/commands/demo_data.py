@@ -23,6 +23,8 @@ from apps.projects.enums import Confidentiality, Phase, RiskLevel, ServiceType
 from apps.projects.models import Project
 
 DEMO_PASSWORD = "Demo-2026-archqa"
+# The preparation steps (issue: §5.1, §8.1) in the order a project goes through them.
+PREP_STEPS = ("teams", "qualification", "plans", "disclosure", "first_article")
 
 
 def uscc(first17: str) -> str:
@@ -49,6 +51,9 @@ USERS = [
     ("operator", "contractor_a", "孙伟", False),
     ("security_officer", "contractor_a", "周敏", False),
     ("contractor_b_pm", "contractor_b", "吴刚", False),
+    ("contractor_b_inspector", "contractor_b", "冯强", False),
+    ("contractor_b_operator", "contractor_b", "何静", False),
+    ("contractor_b_security", "contractor_b", "许婷", False),
     ("regulator", "regulator", "郑华", False),
 ]
 
@@ -88,20 +93,33 @@ class Command(BaseCommand):
         lead = users["client_lead"]
         today = timezone.localdate()
         specs = [
+            # (name, contract no., contractor, service types, risk, confidentiality, target phase,
+            #  days since signing, preparation steps done, the step it is stuck at)
             ("馆藏民国档案数字化加工项目（一期）", "HZDA-2026-001", "contractor_a", [ServiceType.DIGITIZATION],
-             RiskLevel.MEDIUM, Confidentiality.ORDINARY, Phase.PREPARATION, -3),
+             RiskLevel.MEDIUM, Confidentiality.ORDINARY, Phase.PREPARATION, -3, PREP_STEPS, None),
+            ("婚姻登记档案数字化", "HZDA-2026-011", "contractor_a", [ServiceType.DIGITIZATION], RiskLevel.LOW,
+             Confidentiality.ORDINARY, Phase.PREPARATION, -2, (), "qualification"),
+            ("城建档案整理", "HZDA-2026-012", "contractor_a", [ServiceType.ARRANGEMENT], RiskLevel.MEDIUM,
+             Confidentiality.ORDINARY, Phase.PREPARATION, -8, ("teams", "qualification"), "plans"),
+            ("会计档案数字化", "HZDA-2026-013", "contractor_a", [ServiceType.DIGITIZATION], RiskLevel.LOW,
+             Confidentiality.ORDINARY, Phase.PREPARATION, -10, (), "teams"),
+            ("照片档案数字化", "HZDA-2026-014", "contractor_a", [ServiceType.DIGITIZATION], RiskLevel.MEDIUM,
+             Confidentiality.ORDINARY, Phase.PREPARATION, -12, ("teams", "qualification", "plans"), "disclosure"),
+            ("声像档案数字化", "HZDA-2026-015", "contractor_a", [ServiceType.DIGITIZATION], RiskLevel.MEDIUM,
+             Confidentiality.ORDINARY, Phase.PREPARATION, -15, ("teams", "qualification", "plans", "disclosure"),
+             "first_article"),
             ("机关文书档案整理及目录数据录入", "HZDA-2026-002", "contractor_a",
              [ServiceType.ARRANGEMENT, ServiceType.DATA_PROCESSING], RiskLevel.LOW, Confidentiality.ORDINARY,
-             Phase.IMPLEMENTATION, -60),
+             Phase.IMPLEMENTATION, -60, PREP_STEPS, None),
             ("涉密档案数字化及 OCR 处理", "HZDA-2026-003", "contractor_a",
              [ServiceType.DIGITIZATION, ServiceType.DATA_PROCESSING], RiskLevel.HIGH, Confidentiality.CLASSIFIED,
-             Phase.ACCEPTANCE, -150),
+             Phase.ACCEPTANCE, -150, PREP_STEPS, None),
             ("库房档案搬迁服务", "HZDA-2025-017", "contractor_b", [ServiceType.RELOCATION], RiskLevel.HIGH,
-             Confidentiality.ORDINARY, Phase.WARRANTY, -300),
+             Confidentiality.ORDINARY, Phase.WARRANTY, -300, PREP_STEPS, None),
             ("档案寄存服务（2026 年度）", "HZDA-2026-004", "contractor_b", [ServiceType.STORAGE], RiskLevel.MEDIUM,
-             Confidentiality.ORDINARY, Phase.SUSPENDED, -90),
+             Confidentiality.ORDINARY, Phase.SUSPENDED, -90, PREP_STEPS, None),
         ]
-        for name, contract_no, contractor_key, types, risk, conf, target, signed_offset in specs:
+        for name, contract_no, contractor_key, types, risk, conf, target, signed_offset, done, stuck in specs:
             if Project.objects.filter(client=orgs["client"], contract_no=contract_no).exists():
                 continue
             signed = today + dt.timedelta(days=signed_offset)
@@ -110,7 +128,23 @@ class Command(BaseCommand):
                 risk_level=risk, confidentiality=conf, contract_signed_on=signed, start_date=signed,
                 end_date=signed + dt.timedelta(days=365), quality_threshold=Decimal("95.00"))
             self._team(project, users, contractor_key)
+            self._preparation(project, users, contractor_key, done, stuck)
             self._advance_to(project, lead, target)
+
+    def _preparation(self, project, users, contractor_key, done, stuck) -> None:
+        """Each preparation module's own demo: the steps ``done`` completed (gates met through the
+        real records and signatures), the step ``stuck`` started but not finished."""
+        from importlib import import_module
+
+        demo_users = dict(users)
+        if contractor_key == "contractor_b":
+            demo_users.update(contractor_pm=users["contractor_b_pm"],
+                              special_inspector=users["contractor_b_inspector"],
+                              operator=users["contractor_b_operator"],
+                              security_officer=users["contractor_b_security"])
+        for step in PREP_STEPS:
+            if step in done or step == stuck:
+                import_module(f"apps.{step}.demo").load(project=project, users=demo_users, complete=step in done)
 
     def _team(self, project, users, contractor_key) -> None:
         lead = users["client_lead"]
@@ -126,10 +160,11 @@ class Command(BaseCommand):
                                    ("security_officer", ProjectRole.SECURITY_OFFICER)]:
                 services.member_add(project=project, actor=lead, user=users[username], role=role)
         else:
-            services.member_add(project=project, actor=lead, user=users["contractor_b_pm"],
-                                role=ProjectRole.CONTRACTOR_PM)
-            services.member_add(project=project, actor=lead, user=users["contractor_b_pm"],
-                                role=ProjectRole.CONTRACTOR_INSPECTOR)
+            for username, role in [("contractor_b_pm", ProjectRole.CONTRACTOR_PM),
+                                   ("contractor_b_inspector", ProjectRole.CONTRACTOR_INSPECTOR),
+                                   ("contractor_b_operator", ProjectRole.CONTRACTOR_OPERATOR),
+                                   ("contractor_b_security", ProjectRole.SECURITY_OFFICER)]:
+                services.member_add(project=project, actor=lead, user=users[username], role=role)
 
     def _advance_to(self, project, lead, target) -> None:
         """Walk the project through the lifecycle as a client lead would, recording the paper
@@ -187,4 +222,4 @@ class Command(BaseCommand):
         self.stdout.write("演示账号 / demo logins (password for all: %s)" % DEMO_PASSWORD)
         for username, org_key, name, staff in USERS:
             org = dict((k, n) for k, _, n, _, _ in ORGS).get(org_key, "平台管理员 / platform administrator")
-            self.stdout.write(f"  {username:<18} {name:<6} {org}")
+            self.stdout.write(f"  {username:<24} {name:<6} {org}")

@@ -1,0 +1,162 @@
+"""REST endpoints (docs/api.md): /api/v1/projects/{id}/plan-versions/. Reads through scoped
+selectors, writes through the services."""
+
+from __future__ import annotations
+
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from apps.api.base import ApiViewSet, ProjectScopedMixin, api_schema
+
+from . import selectors, services
+from .models import TEXT_MAX, PlanVersion
+
+
+class PlanVersionSerializer(serializers.ModelSerializer):
+    approval_signed = serializers.SerializerMethodField()
+    in_force = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PlanVersion
+        fields = ["id", "number", "status", "based_on", "change_reason", "title", "implementation_plan",
+                  "quality_targets", "procedures", "control_points", "detailed_rules", "submitted_by",
+                  "submitted_at", "reviewed_by", "reviewed_at", "review_comments", "approval_signed", "in_force",
+                  "created_by", "created_at", "url"]
+        read_only_fields = fields
+
+    def get_approval_signed(self, version) -> bool:
+        return selectors.approval_signature(version) is not None
+
+    def get_in_force(self, version) -> bool:
+        in_force = self.context.get("in_force", "unset")
+        if in_force == "unset":
+            in_force = selectors.plan_in_force(version.project)
+        return in_force is not None and in_force.pk == version.pk
+
+    def get_url(self, version) -> str:
+        return version.get_absolute_url()
+
+
+def _text(required: bool = False, max_length: int = TEXT_MAX):
+    return serializers.CharField(max_length=max_length, required=required, allow_blank=not required)
+
+
+class PlanInputSerializer(serializers.Serializer):
+    title = _text(True, 200)
+    # Drafts may be incomplete; submission checks that every part is filled in.
+    implementation_plan = _text()
+    quality_targets = _text()
+    procedures = _text()
+    control_points = _text()
+    detailed_rules = _text()
+    change_reason = _text(max_length=4000)
+
+
+class CommentsSerializer(serializers.Serializer):
+    comments = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+
+
+class PlanReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=4000)
+
+
+class PlanVersionViewSet(ProjectScopedMixin, ApiViewSet):
+    serializer_class = PlanVersionSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if self.is_schema_generation:
+            return PlanVersion.objects.none()
+        return selectors.project_versions(self.project).select_related("project")
+
+    def get_object(self):
+        try:
+            return self.get_queryset().get(pk=self.kwargs.get("pk"))
+        except (PlanVersion.DoesNotExist, ValueError, TypeError):
+            raise NotFound from None
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not self.is_schema_generation:
+            context["in_force"] = selectors.plan_in_force(self.project)
+        return context
+
+    @api_schema(summary="Every version of the project's plan, newest first")
+    def list(self, request, project_pk=None):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @api_schema(summary="One plan version")
+    def retrieve(self, request, project_pk=None, pk=None):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @api_schema(summary="Write a new draft version (contractor PM)", request=PlanInputSerializer,
+                responses={201: PlanVersionSerializer})
+    def create(self, request, project_pk=None):
+        self.require("can_create_plan_version", self.project)
+        data = PlanInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        version = services.plan_version_create(project=self.project, user=request.user,
+                                               change_reason=fields.pop("change_reason", ""), **fields)
+        return Response(self.get_serializer(version).data, status=status.HTTP_201_CREATED)
+
+    @api_schema(summary="Change a draft version (contractor PM)", request=PlanInputSerializer,
+                responses=PlanVersionSerializer)
+    def partial_update(self, request, project_pk=None, pk=None):
+        version = self.get_object()
+        self.require("can_edit_plan", version)
+        data = PlanInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        version = services.plan_version_update(version=version, user=request.user,
+                                               change_reason=fields.pop("change_reason", None), **fields)
+        return Response(self.get_serializer(version).data)
+
+    @api_schema(summary="Submit a draft for review (contractor PM)", request=None, responses=PlanVersionSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, project_pk=None, pk=None):
+        version = self.get_object()
+        self.require("can_submit_plan", version)
+        services.plan_version_submit(version=version, user=request.user)
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @api_schema(summary="Approve a submitted version (client lead); then sign it at /signatures/sign/…",
+                request=CommentsSerializer, responses=PlanVersionSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, project_pk=None, pk=None):
+        version = self.get_object()
+        self.require("can_approve_plan", version)
+        data = CommentsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.plan_version_approve(version=version, user=request.user, comments=data.validated_data["comments"])
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @api_schema(summary="Return a submitted version with comments (client lead or inspector)",
+                request=CommentsSerializer, responses=PlanVersionSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_version(self, request, project_pk=None, pk=None):
+        version = self.get_object()
+        self.require("can_return_plan", version)
+        data = CommentsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.plan_version_return(version=version, user=request.user, comments=data.validated_data["comments"])
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @api_schema(summary="Start a new draft version from a returned or approved one (contractor PM)",
+                request=PlanReasonSerializer, responses={201: PlanVersionSerializer})
+    @action(detail=True, methods=["post"])
+    def revise(self, request, project_pk=None, pk=None):
+        version = self.get_object()
+        self.require("can_create_plan_version", self.project)
+        data = PlanReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        new = services.plan_version_revise(version=version, user=request.user, reason=data.validated_data["reason"])
+        return Response(self.get_serializer(new).data, status=status.HTTP_201_CREATED)
+
+
+def register(router, project_prefix: str) -> None:
+    router.register(project_prefix + "plan-versions", PlanVersionViewSet, basename="project-plan-version")

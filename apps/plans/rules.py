@@ -1,0 +1,78 @@
+"""Who may do what to plan versions (django-rules: role on the project + state).
+
+Contractor PM: writes and submits versions. Client lead or client inspector: returns a
+submitted version with comments. Client lead: approves (and signs). Regulators read only.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from apps.accounts.enums import ProjectRole
+from apps.projects.enums import Phase
+from apps.projects.rules import _active_roles, is_active_user, is_read_only
+
+from .enums import PlanStatus
+
+
+def _project_of(obj):
+    return obj if obj.__class__.__name__ == "Project" else obj.project
+
+
+def _has_role(user, obj, *roles: str) -> bool:
+    if obj is None or not user.is_authenticated or user.organization_id is None:
+        return False
+    project = _project_of(obj)
+    client_side = {ProjectRole.CLIENT_LEAD, ProjectRole.CLIENT_INSPECTOR}
+    org_id = project.client_id if set(roles) <= client_side else project.contractor_id
+    return user.organization_id == org_id and bool(_active_roles(user, project) & set(roles))
+
+
+@rules.predicate
+def project_writable(user, obj) -> bool:
+    return obj is not None and _project_of(obj).phase not in (Phase.CLOSED, Phase.SUSPENDED)
+
+
+@rules.predicate
+def is_contractor_pm(user, obj) -> bool:
+    return _has_role(user, obj, ProjectRole.CONTRACTOR_PM)
+
+
+@rules.predicate
+def is_client_lead(user, obj) -> bool:
+    return _has_role(user, obj, ProjectRole.CLIENT_LEAD)
+
+
+@rules.predicate
+def is_client_reviewer(user, obj) -> bool:
+    return _has_role(user, obj, ProjectRole.CLIENT_LEAD, ProjectRole.CLIENT_INSPECTOR)
+
+
+@rules.predicate
+def version_is_draft(user, version) -> bool:
+    return version is not None and version.status == PlanStatus.DRAFT
+
+
+@rules.predicate
+def version_is_submitted(user, version) -> bool:
+    return version is not None and version.status == PlanStatus.SUBMITTED
+
+
+_writer = is_active_user & ~is_read_only
+
+# On a project.
+can_create_plan_version = _writer & is_contractor_pm & project_writable
+# Issue 7: an approved change request opens a new version (either party's lead may trigger it).
+can_open_plan_version_from_change = _writer & (is_contractor_pm | is_client_lead) & project_writable
+# On a version.
+can_edit_plan = _writer & is_contractor_pm & version_is_draft & project_writable
+can_submit_plan = can_edit_plan
+can_approve_plan = _writer & is_client_lead & version_is_submitted & project_writable
+can_return_plan = _writer & is_client_reviewer & version_is_submitted & project_writable
+
+rules.add_rule("can_create_plan_version", can_create_plan_version)
+rules.add_rule("can_open_plan_version_from_change", can_open_plan_version_from_change)
+rules.add_rule("can_edit_plan", can_edit_plan)
+rules.add_rule("can_submit_plan", can_submit_plan)
+rules.add_rule("can_approve_plan", can_approve_plan)
+rules.add_rule("can_return_plan", can_return_plan)

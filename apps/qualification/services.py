@@ -1,0 +1,319 @@
+"""Writes of the qualification review (§5.1.1). One function per transition; each checks the
+state and the role, saves with a history reason and notifies on commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import rules
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.enums import ProjectRole
+from apps.core.errors import DomainError, PermissionDenied
+from apps.core.history import delete_with_history, history_context, save_with_history
+from apps.deadlines.enums import Counting, DeadlineKind, DeadlineState
+from apps.deadlines.models import Deadline
+from apps.deadlines.services import deadline_create, deadline_meet
+from apps.notifications.services import notify
+from apps.projects.enums import ServiceType
+from apps.projects.models import Project
+
+from .enums import REQUIRED_KINDS, DocumentKind, ItemResult, ReviewStatus
+from .models import QualificationDocument, QualificationReview
+
+CERTIFICATE_EXPIRY = "certificate_expiry"
+DOCUMENT_FIELDS = ("kind", "number", "issuer", "scope", "service_types", "valid_from", "valid_until")
+
+
+def _require(rule: str, user, obj, message: str) -> None:
+    if user is None or not rules.test_rule(rule, user, obj):
+        raise PermissionDenied(message)
+
+
+def _full_clean(obj, exclude: list[str] | None = None) -> None:
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        messages = []
+        for field, errors in exc.message_dict.items():
+            label = obj._meta.get_field(field).verbose_name if field != "__all__" else ""
+            messages += [f"{label}: {e}" if label else str(e) for e in errors]
+        raise DomainError("；".join(messages), code="invalid") from exc
+
+
+def _lock_review(review: QualificationReview, *, expected: str, message: str) -> QualificationReview:
+    locked = QualificationReview.objects.select_for_update().select_related("project").get(pk=review.pk)
+    if locked.status != expected:
+        raise DomainError(message, code="illegal_transition")
+    return locked
+
+
+def _people(project: Project, roles: set[str]):
+    return [m.user for m in project.members.filter(is_active=True, role__in=roles).select_related("user")]
+
+
+def _notify(review: QualificationReview, *, event: str, roles: set[str], title: str) -> None:
+    notify(recipients=_people(review.project, roles), key=f"qualification:{review.pk}:{event}", title=title,
+           link=review.get_absolute_url(), project=review.project, kind="qualification")
+
+
+# ---------------------------------------------------------------- project creation hook
+
+def create_review_deadline(*, project: Project, user) -> None:
+    """Annex A: the qualification review is due 5 working days after the contract is signed.
+    Called inside ``project_create``'s transaction (apps.projects.hooks)."""
+    responsible = user if project.members.filter(user=user, role=ProjectRole.CLIENT_LEAD,
+                                                 is_active=True).exists() else None
+    deadline_create(record=project, project=project, kind=DeadlineKind.QUALIFICATION_REVIEW,
+                    title=_("Qualification review of the contractor (资质审核)"),
+                    base_date=project.contract_signed_on, amount=5, counting=Counting.WORKING_DAYS,
+                    responsible_org=project.client, responsible_user=responsible, user=user)
+
+
+# ---------------------------------------------------------------- rounds
+
+def qualification_round_open(*, project: Project, user) -> QualificationReview:
+    """The contractor PM opens the next round. From the second round on, the documents of the
+    last concluded round are copied into it (files stay on the earlier round's documents)."""
+    _require("can_open_qualification_round", user, project,
+             _("Only the contractor's project manager can open a qualification review round."))
+    with transaction.atomic(), history_context(user=user, reason=_("Qualification review round opened")):
+        Project.objects.select_for_update().filter(pk=project.pk).first()
+        rounds = project.qualification_reviews.all()
+        if rounds.filter(status__in=[ReviewStatus.DRAFT, ReviewStatus.SUBMITTED]).exists():
+            raise DomainError(_("A qualification review round is already open for this project."),
+                              code="illegal_transition")
+        previous = rounds.order_by("-round_no").first()
+        number = (rounds.aggregate(n=Max("round_no"))["n"] or 0) + 1
+        review = QualificationReview(project=project, round_no=number, previous=previous, created_by=user)
+        try:
+            with transaction.atomic():
+                review.save()
+        except IntegrityError as exc:
+            raise DomainError(_("A qualification review round is already open for this project."),
+                              code="illegal_transition") from exc
+        if previous is not None:
+            for doc in previous.documents.order_by("pk"):
+                QualificationDocument.objects.create(
+                    review=review, project=project, copied_from=doc, created_by=user,
+                    **{f: getattr(doc, f) for f in DOCUMENT_FIELDS})
+    return review
+
+
+def _clean_document_fields(fields: dict) -> dict:
+    unknown = set(fields) - set(DOCUMENT_FIELDS)
+    if unknown:
+        raise DomainError(_("These fields cannot be set here: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    cleaned = dict(fields)
+    for name in ("number", "issuer", "scope"):
+        if name in cleaned:
+            cleaned[name] = (cleaned[name] or "").strip()
+    if "service_types" in cleaned:
+        types = list(cleaned["service_types"] or [])
+        bad = [t for t in types if t not in ServiceType.values]
+        if bad:
+            raise DomainError(_("Unknown service type."), field="service_types")
+        cleaned["service_types"] = sorted(set(types))
+    for name in ("valid_from", "valid_until"):
+        value = cleaned.get(name)
+        if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
+            raise DomainError(_("Enter a valid date."), field=name)
+    return cleaned
+
+
+def qualification_document_add(*, review: QualificationReview, user, **fields) -> QualificationDocument:
+    _require("can_add_qualification_document", user, review,
+             _("Only the contractor can add documents, and only to a round that has not been submitted."))
+    fields = _clean_document_fields(fields)
+    if (fields.get("kind") != DocumentKind.SECURITY_EVIDENCE
+            and not rules.test_rule("can_open_qualification_round", user, review.project)):
+        raise PermissionDenied(_("The security officer can only add security capability evidence."))
+    with transaction.atomic(), history_context(user=user, reason=_("Qualification document added")):
+        locked = _lock_review(review, expected=ReviewStatus.DRAFT,
+                              message=_("Documents can only be added to a round that has not been submitted."))
+        document = QualificationDocument(review=locked, project=locked.project, created_by=user, **fields)
+        _full_clean(document, exclude=["review", "project", "created_by", "copied_from", "reviewed_by"])
+        document.save()
+    return document
+
+
+def qualification_document_update(*, document: QualificationDocument, user, **fields) -> QualificationDocument:
+    _require("can_edit_qualification_document", user, document,
+             _("You cannot change this document: only its contractor authors can, while the round is a draft."))
+    fields = _clean_document_fields(fields)
+    if "kind" in fields and fields["kind"] != document.kind and not rules.test_rule(
+            "can_open_qualification_round", user, document.project):
+        raise PermissionDenied(_("The security officer can only add security capability evidence."))
+    with transaction.atomic(), history_context(user=user, reason=_("Qualification document edited")):
+        _lock_review(document.review, expected=ReviewStatus.DRAFT,
+                     message=_("Documents can only be changed while the round has not been submitted."))
+        locked = QualificationDocument.objects.select_for_update().select_related("project", "review").get(
+            pk=document.pk)
+        changed = [n for n, v in fields.items() if getattr(locked, n) != v]
+        for n in changed:
+            setattr(locked, n, fields[n])
+        if changed:
+            _full_clean(locked, exclude=["review", "project", "created_by", "copied_from", "reviewed_by"])
+            locked.save(update_fields=[*changed, "updated_at"])
+    return locked
+
+
+def qualification_document_remove(*, document: QualificationDocument, user, reason: str = "") -> None:
+    """Take a document out of a draft round (e.g. copied from the last round but no longer
+    relevant). Its history stays; a document that still has files cannot be removed."""
+    from apps.attachments.models import Attachment
+    from django.contrib.contenttypes.models import ContentType
+
+    _require("can_edit_qualification_document", user, document,
+             _("You cannot change this document: only its contractor authors can, while the round is a draft."))
+    with transaction.atomic(), history_context(user=user):
+        _lock_review(document.review, expected=ReviewStatus.DRAFT,
+                     message=_("Documents can only be changed while the round has not been submitted."))
+        ct = ContentType.objects.get_for_model(QualificationDocument)
+        if Attachment.objects.filter(content_type=ct, object_id=document.pk, is_removed=False).exists():
+            raise DomainError(_("Remove the document's files first."))
+        delete_with_history(document, reason=(reason or "").strip() or _("Qualification document removed"))
+
+
+def qualification_submit(*, review: QualificationReview, user) -> QualificationReview:
+    """The contractor PM submits the round for the client's review (§5.1.1)."""
+    _require("can_submit_qualification", user, review,
+             _("Only the contractor's project manager can submit the qualification documents."))
+    with transaction.atomic(), history_context(user=user, reason=_("Qualification documents submitted")):
+        locked = _lock_review(review, expected=ReviewStatus.DRAFT,
+                              message=_("Only a round that has not been submitted yet can be submitted."))
+        kinds = set(locked.documents.values_list("kind", flat=True))
+        missing = [DocumentKind(k).label for k in REQUIRED_KINDS if k not in kinds]
+        if missing:
+            raise DomainError(_("Add the missing documents before submitting: %(k)s")
+                              % {"k": "；".join(str(m) for m in missing)}, code="incomplete")
+        for doc in locked.documents.all():
+            # Earlier rounds' checks never carry over: every round is reviewed afresh.
+            if doc.result != ItemResult.PENDING:
+                doc.result, doc.reviewed_at, doc.reviewed_by = ItemResult.PENDING, None, None
+                doc.is_authentic = doc.in_date = doc.scope_matches = None
+                doc.save(update_fields=["result", "reviewed_at", "reviewed_by", "is_authentic", "in_date",
+                                        "scope_matches", "updated_at"])
+        locked.status = ReviewStatus.SUBMITTED
+        locked.submitted_by = user
+        locked.submitted_at = timezone.now()
+        locked.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
+        _notify(locked, event="submitted", roles={ProjectRole.CLIENT_LEAD, ProjectRole.CLIENT_INSPECTOR},
+                title=_("Qualification documents submitted for review (round %(n)d)") % {"n": locked.round_no})
+    return locked
+
+
+def qualification_document_check(*, document: QualificationDocument, user, is_authentic: bool, in_date: bool,
+                                  scope_matches: bool, note: str = "") -> QualificationDocument:
+    """The client checks one document: genuine and valid, in date for the contract, scope
+    matching the project's service types. All three yes accepts it; any no rejects it (with a note)."""
+    _require("can_check_qualification_document", user, document,
+             _("Only the client's project lead or quality inspector can review submitted documents."))
+    values = (is_authentic, in_date, scope_matches)
+    if any(not isinstance(v, bool) for v in values):
+        raise DomainError(_("Answer each check with yes or no."))
+    note = (note or "").strip()
+    if len(note) > 2000:
+        raise DomainError(_("The note is too long (at most 2000 characters)."), field="note")
+    accepted = all(values)
+    if not accepted and not note:
+        raise DomainError(_("Say why the document is not acceptable."), field="note")
+    with transaction.atomic(), history_context(user=user):
+        _lock_review(document.review, expected=ReviewStatus.SUBMITTED,
+                     message=_("Only documents of a submitted round can be reviewed."))
+        locked = QualificationDocument.objects.select_for_update().select_related("project").get(pk=document.pk)
+        if in_date and locked.not_valid_at_start:
+            raise DomainError(_("The document is not valid on the contract start date; it cannot be marked in date."),
+                              field="in_date")
+        if in_date and locked.expired:
+            raise DomainError(_("The document has expired; it cannot be marked in date."), field="in_date")
+        locked.is_authentic, locked.in_date, locked.scope_matches = values
+        locked.result = ItemResult.ACCEPTED if accepted else ItemResult.REJECTED
+        locked.review_note = note
+        locked.reviewed_by = user
+        locked.reviewed_at = timezone.now()
+        save_with_history(locked, reason=_("Document accepted") if accepted else _("Document rejected"),
+                          update_fields=["is_authentic", "in_date", "scope_matches", "result", "review_note",
+                                         "reviewed_by", "reviewed_at", "updated_at"])
+    return locked
+
+
+def qualification_approve(*, review: QualificationReview, user, reason: str = "") -> QualificationReview:
+    """The client lead approves a submitted round whose every document was accepted. The
+    written approval is the client lead's signature (meaning 批准) on the round, made next."""
+    _require("can_approve_qualification", user, review,
+             _("Only the client's project lead can approve the qualification review."))
+    reason = (reason or "").strip()
+    if len(reason) > 4000:
+        raise DomainError(_("The text is too long (at most 4000 characters)."), field="reason")
+    with transaction.atomic(), history_context(user=user, reason=_("Qualification review approved")):
+        locked = _lock_review(review, expected=ReviewStatus.SUBMITTED,
+                              message=_("Only a submitted round can be approved."))
+        docs = list(locked.documents.select_related("project"))
+        pending = [d for d in docs if d.result == ItemResult.PENDING]
+        if pending:
+            raise DomainError(_("Review every document before concluding: %(n)d not reviewed yet.")
+                              % {"n": len(pending)}, code="incomplete")
+        if any(d.result == ItemResult.REJECTED for d in docs):
+            raise DomainError(_("A document was rejected: reject the round with reasons instead of approving it."),
+                              code="illegal_transition")
+        locked.status = ReviewStatus.APPROVED
+        locked.concluded_by = user
+        locked.concluded_at = timezone.now()
+        locked.conclusion_reason = reason
+        locked.save(update_fields=["status", "concluded_by", "concluded_at", "conclusion_reason", "updated_at"])
+        # Annex A deadline: the review is done.
+        for deadline in Deadline.objects.filter(
+                project=locked.project, kind=DeadlineKind.QUALIFICATION_REVIEW, state=DeadlineState.OPEN):
+            deadline_meet(deadline=deadline, user=user)
+        _expiry_deadlines(review=locked, documents=docs, user=user)
+        _notify(locked, event="approved", roles={ProjectRole.CONTRACTOR_PM},
+                title=_("Qualification review approved (round %(n)d)") % {"n": locked.round_no})
+    return locked
+
+
+def _expiry_deadlines(*, review: QualificationReview, documents, user) -> None:
+    """Certificates expiring before the contract ends or within 30 days get a reminder (due on
+    the expiry date, the contractor responsible). The earlier rounds' reminders are closed:
+    this round's documents replace them."""
+    project = review.project
+    for deadline in Deadline.objects.filter(project=project, kind=CERTIFICATE_EXPIRY, state=DeadlineState.OPEN):
+        deadline_meet(deadline=deadline, user=user)
+    for doc in documents:
+        if doc.needs_expiry_reminder:
+            deadline_create(record=doc, project=project, kind=CERTIFICATE_EXPIRY,
+                            title=(_("Certificate expires: %(kind)s %(number)s")
+                                   % {"kind": doc.get_kind_display(), "number": doc.number})[:200],
+                            base_date=doc.valid_until, amount=0, counting=Counting.CALENDAR_DAYS,
+                            responsible_org=project.contractor, user=user)
+
+
+def qualification_reject(*, review: QualificationReview, user, reason: str) -> QualificationReview:
+    """The client rejects a submitted round with reasons; the contractor may open a new round."""
+    _require("can_reject_qualification", user, review,
+             _("Only the client's project lead or quality inspector can reject the qualification review."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give the reasons for rejecting the qualification documents."), field="reason")
+    if len(reason) > 4000:
+        raise DomainError(_("The text is too long (at most 4000 characters)."), field="reason")
+    with transaction.atomic(), history_context(user=user, reason=_("Qualification review rejected")):
+        locked = _lock_review(review, expected=ReviewStatus.SUBMITTED,
+                              message=_("Only a submitted round can be rejected."))
+        locked.status = ReviewStatus.REJECTED
+        locked.concluded_by = user
+        locked.concluded_at = timezone.now()
+        locked.conclusion_reason = reason
+        locked.save(update_fields=["status", "concluded_by", "concluded_at", "conclusion_reason", "updated_at"])
+        _notify(locked, event="rejected", roles={ProjectRole.CONTRACTOR_PM},
+                title=_("Qualification review rejected (round %(n)d)") % {"n": locked.round_no})
+    return locked
+
+
+def review_url(review: QualificationReview) -> str:
+    return reverse("qualification:review", args=[review.pk])

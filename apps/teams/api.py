@@ -1,0 +1,332 @@
+"""API for team and equipment filing: same scoping and rules as the pages; every write is a
+service call. Mounted by apps.api (``register``) under /api/v1/projects/<id>/."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from apps.accounts.enums import CONTRACTOR_ROLES, ProjectRole
+from apps.api.base import ApiViewSet, ProjectScopedMixin, api_schema
+from apps.api.serializers import UserRefSerializer
+
+from . import selectors, services
+from .models import Equipment, IntegrityPledge, StaffChange, StaffFiling
+
+User = get_user_model()
+
+
+# ---------------------------------------------------------------- serializers
+
+class StaffFilingSerializer(serializers.ModelSerializer):
+    person = UserRefSerializer(read_only=True)
+    decided_by = UserRefSerializer(read_only=True)
+    is_key_post = serializers.BooleanField(read_only=True)
+    certificate_valid = serializers.SerializerMethodField()
+
+    class Meta:
+        model = StaffFiling
+        fields = ["id", "person", "role", "post", "cert_name", "cert_number", "cert_level", "cert_issuer",
+                  "cert_valid_from", "cert_valid_until", "years_experience", "no_criminal_record", "training_result",
+                  "training_note", "confidentiality_signed_on", "status", "is_key_post", "certificate_valid",
+                  "submitted_at", "decided_by", "decided_at", "decision_note", "ended_at", "end_reason"]
+        read_only_fields = fields
+
+    def get_certificate_valid(self, filing) -> bool:
+        return filing.certificate_valid_on()
+
+
+class StaffFilingWriteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StaffFiling
+        fields = list(services.FILING_FIELDS)
+        # Model validators only; the service checks the rest.
+        validators: list = []
+
+
+class StaffFilingCreateSerializer(StaffFilingWriteSerializer):
+    person = serializers.PrimaryKeyRelatedField(queryset=User.objects.none())
+    role = serializers.ChoiceField(choices=[(r.value, r.label) for r in ProjectRole if r in CONTRACTOR_ROLES])
+
+    class Meta(StaffFilingWriteSerializer.Meta):
+        fields = ["person", "role", *services.FILING_FIELDS]
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if project is not None:
+            self.fields["person"].queryset = selectors.contractor_people(project)
+
+
+class EquipmentSerializer(serializers.ModelSerializer):
+    decided_by = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = Equipment
+        fields = ["id", *services.EQUIPMENT_FIELDS, "status", "submitted_at", "decided_by", "decided_at",
+                  "decision_note", "ended_at", "end_reason"]
+        read_only_fields = fields
+
+
+class EquipmentWriteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Equipment
+        fields = list(services.EQUIPMENT_FIELDS)
+        validators: list = []
+
+
+class StaffChangeSerializer(serializers.ModelSerializer):
+    leaving = StaffFilingSerializer(read_only=True)
+    incoming = StaffFilingSerializer(read_only=True)
+    decided_by = UserRefSerializer(read_only=True)
+    requested_by = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = StaffChange
+        fields = ["id", "leaving", "incoming", "reason", "planned_date", "status", "requested_by", "requested_at",
+                  "decided_by", "decided_at", "decision_note"]
+        read_only_fields = fields
+
+
+class StaffChangeCreateSerializer(serializers.Serializer):
+    leaving = serializers.PrimaryKeyRelatedField(queryset=StaffFiling.objects.none())
+    incoming = serializers.PrimaryKeyRelatedField(queryset=StaffFiling.objects.none())
+    reason = serializers.CharField(max_length=2000)
+    planned_date = serializers.DateField()
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if project is not None:
+            self.fields["leaving"].queryset = StaffFiling.objects.filter(project=project)
+            self.fields["incoming"].queryset = StaffFiling.objects.filter(project=project)
+
+
+class PledgeSerializer(serializers.ModelSerializer):
+    member = UserRefSerializer(read_only=True)
+    signed_at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IntegrityPledge
+        fields = ["id", "member", "text", "created_at", "signed_at"]
+        read_only_fields = fields
+
+    def get_signed_at(self, pledge) -> "datetime.datetime | None":
+        sig = selectors.pledge_signature(pledge)
+        return sig.signed_at if sig else None
+
+
+class PledgeCreateSerializer(serializers.Serializer):
+    member = serializers.PrimaryKeyRelatedField(queryset=User.objects.none())
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if project is not None:
+            self.fields["member"].queryset = User.objects.filter(organization_id=project.client_id)
+
+
+class TeamsReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+# ---------------------------------------------------------------- viewsets
+
+class _RecordViewSet(ProjectScopedMixin, ApiViewSet):
+    model = None
+    http_method_names = ["get", "post", "head", "options"]
+
+    def scoped(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        if self.is_schema_generation:
+            return self.model.objects.none()
+        return self.scoped()
+
+    def get_object(self):
+        try:
+            return self.get_queryset().get(pk=self.kwargs.get("pk"))
+        except (self.model.DoesNotExist, ValueError, TypeError):
+            raise NotFound from None
+
+    def list(self, request, project_pk=None):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, project_pk=None, pk=None):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def _out(self, obj, code=status.HTTP_200_OK):
+        obj.refresh_from_db()
+        return Response(self.get_serializer(obj).data, status=code)
+
+
+class StaffFilingViewSet(_RecordViewSet):
+    model = StaffFiling
+    serializer_class = StaffFilingSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def scoped(self):
+        return selectors.project_filings(self.project)
+
+    @api_schema(summary="File a person (contractor PM)", request=StaffFilingCreateSerializer,
+                responses={201: StaffFilingSerializer})
+    def create(self, request, project_pk=None):
+        self.require("teams.can_file", self.project)
+        data = StaffFilingCreateSerializer(data=request.data, project=self.project)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        filing = services.staff_filing_create(project=self.project, user=request.user, person=fields.pop("person"),
+                                              role=fields.pop("role"), **fields)
+        return self._out(filing, status.HTTP_201_CREATED)
+
+    @api_schema(summary="Correct a submitted or rejected filing (contractor PM)", request=StaffFilingWriteSerializer,
+                responses=StaffFilingSerializer)
+    def partial_update(self, request, project_pk=None, pk=None):
+        filing = self.get_object()
+        self.require("teams.can_file", self.project)
+        data = StaffFilingWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        return self._out(services.staff_filing_update(filing=filing, user=request.user, **data.validated_data))
+
+    @api_schema(summary="Approve (client lead or inspector)", request=NoteSerializer, responses=StaffFilingSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, project_pk=None, pk=None):
+        filing = self.get_object()
+        self.require("teams.can_review", self.project)
+        data = NoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(services.staff_filing_approve(filing=filing, user=request.user, **data.validated_data))
+
+    @api_schema(summary="Reject with a reason (client lead or inspector)", request=TeamsReasonSerializer,
+                responses=StaffFilingSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, project_pk=None, pk=None):
+        filing = self.get_object()
+        self.require("teams.can_review", self.project)
+        data = TeamsReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(services.staff_filing_reject(filing=filing, user=request.user, **data.validated_data))
+
+    @api_schema(summary="End an approved filing (client lead)", request=TeamsReasonSerializer,
+                responses=StaffFilingSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, project_pk=None, pk=None):
+        filing = self.get_object()
+        self.require("teams.can_decide_change", self.project)
+        data = TeamsReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(services.staff_filing_end(filing=filing, user=request.user, **data.validated_data))
+
+
+class EquipmentViewSet(_RecordViewSet):
+    model = Equipment
+    serializer_class = EquipmentSerializer
+
+    def scoped(self):
+        return selectors.project_equipment(self.project)
+
+    @api_schema(summary="File equipment (contractor PM)", request=EquipmentWriteSerializer,
+                responses={201: EquipmentSerializer})
+    def create(self, request, project_pk=None):
+        self.require("teams.can_file", self.project)
+        data = EquipmentWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(services.equipment_file(project=self.project, user=request.user, **data.validated_data),
+                         status.HTTP_201_CREATED)
+
+    @api_schema(summary="Approve (client lead or inspector)", request=NoteSerializer, responses=EquipmentSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, project_pk=None, pk=None):
+        eq = self.get_object()
+        self.require("teams.can_review", self.project)
+        data = NoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(services.equipment_approve(equipment=eq, user=request.user, **data.validated_data))
+
+    @api_schema(summary="Reject with a reason (client lead or inspector)", request=TeamsReasonSerializer,
+                responses=EquipmentSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, project_pk=None, pk=None):
+        eq = self.get_object()
+        self.require("teams.can_review", self.project)
+        data = TeamsReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(services.equipment_reject(equipment=eq, user=request.user, **data.validated_data))
+
+
+class StaffChangeViewSet(_RecordViewSet):
+    model = StaffChange
+    serializer_class = StaffChangeSerializer
+
+    def scoped(self):
+        return selectors.project_changes(self.project)
+
+    @api_schema(summary="Request a staff change in advance (contractor PM)", request=StaffChangeCreateSerializer,
+                responses={201: StaffChangeSerializer})
+    def create(self, request, project_pk=None):
+        self.require("teams.can_request_change", self.project)
+        data = StaffChangeCreateSerializer(data=request.data, project=self.project)
+        data.is_valid(raise_exception=True)
+        change = services.staff_change_request(project=self.project, user=request.user, **data.validated_data)
+        return self._out(change, status.HTTP_201_CREATED)
+
+    @api_schema(summary="Approve (client lead)", request=NoteSerializer, responses=StaffChangeSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, project_pk=None, pk=None):
+        change = self.get_object()
+        self.require("teams.can_decide_change", self.project)
+        data = NoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(services.staff_change_approve(change=change, user=request.user, **data.validated_data))
+
+    @api_schema(summary="Reject with a reason (client lead)", request=TeamsReasonSerializer,
+                responses=StaffChangeSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, project_pk=None, pk=None):
+        change = self.get_object()
+        self.require("teams.can_decide_change", self.project)
+        data = TeamsReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(services.staff_change_reject(change=change, user=request.user, **data.validated_data))
+
+    @api_schema(summary="Withdraw the request (contractor PM)", request=TeamsReasonSerializer,
+                responses=StaffChangeSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, project_pk=None, pk=None):
+        change = self.get_object()
+        self.require("teams.can_request_change", self.project)
+        data = TeamsReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(services.staff_change_withdraw(change=change, user=request.user, **data.validated_data))
+
+
+class PledgeViewSet(_RecordViewSet):
+    model = IntegrityPledge
+    serializer_class = PledgeSerializer
+
+    def scoped(self):
+        return selectors.project_pledges(self.project)
+
+    @api_schema(summary="Prepare a client member's integrity pledge (client lead); signing is at "
+                        "/signatures/sign/…", request=PledgeCreateSerializer, responses={201: PledgeSerializer})
+    def create(self, request, project_pk=None):
+        self.require("teams.can_manage_pledges", self.project)
+        data = PledgeCreateSerializer(data=request.data, project=self.project)
+        data.is_valid(raise_exception=True)
+        return self._out(services.pledge_create(project=self.project, user=request.user,
+                                                member=data.validated_data["member"]), status.HTTP_201_CREATED)
+
+
+def register(router, project_prefix: str) -> None:
+    router.register(project_prefix + "staff-filings", StaffFilingViewSet, basename="project-staff-filing")
+    router.register(project_prefix + "equipment", EquipmentViewSet, basename="project-equipment")
+    router.register(project_prefix + "staff-changes", StaffChangeViewSet, basename="project-staff-change")
+    router.register(project_prefix + "integrity-pledges", PledgeViewSet, basename="project-integrity-pledge")

@@ -1,0 +1,560 @@
+"""Writes for team and equipment filing (§8.1.1, §5.2.4, §6.1.3). One service per transition;
+each checks role and state, saves with a history reason and notifies on commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import rules
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.enums import CLIENT_ROLES, CONTRACTOR_ROLES, Party, ProjectRole
+from apps.core.errors import DomainError, PermissionDenied
+from apps.core.history import history_context, save_with_history
+from apps.projects.models import Project
+
+from .enums import LEVEL_RANK, ChangeStatus, CertificateLevel, FilingStatus, TrainingResult
+from .models import Equipment, IntegrityPledge, StaffChange, StaffFiling
+
+FILING_FIELDS = ("post", "cert_name", "cert_number", "cert_level", "cert_issuer", "cert_valid_from",
+                 "cert_valid_until", "years_experience", "no_criminal_record", "training_result", "training_note",
+                 "confidentiality_signed_on")
+EQUIPMENT_FIELDS = ("name", "model_no", "serial_number", "use", "network_isolated", "usb_disabled", "other_measures")
+
+# The default text of the integrity pledge (document content, kept in the record as signed).
+PLEDGE_TEXT = (
+    "本人作为发包方项目组成员，郑重承诺：严格遵守国家法律法规和廉洁自律各项规定，秉公履职；"
+    "不接受承包方的宴请、礼品、礼金、有价证券及其他利益；不利用职务便利为承包方或他人谋取不正当利益；"
+    "不泄露项目招标、验收、评价等工作中的保密信息；发现违规违纪问题及时报告。如有违反，愿承担相应责任。"
+)
+
+
+# ---------------------------------------------------------------- helpers
+
+def _require(rule: str, user, obj, message: str) -> None:
+    if not (user is not None and rules.test_rule(rule, user, obj)):
+        raise PermissionDenied(message)
+
+
+def _full_clean(obj, exclude: list[str] | None = None) -> None:
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        messages = []
+        for field, errors in exc.message_dict.items():
+            label = obj._meta.get_field(field).verbose_name if field != "__all__" else ""
+            messages += [f"{label}: {e}" if label else str(e) for e in errors]
+        field = next(iter(exc.message_dict), None)
+        raise DomainError("；".join(messages), field=field if field != "__all__" else None) from exc
+
+
+def _text(value: str | None, message: str, field: str, limit: int = 2000) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise DomainError(message, field=field)
+    if len(value) > limit:
+        raise DomainError(_("The text is too long (at most %(n)d characters).") % {"n": limit}, field=field)
+    return value
+
+
+def _unknown(fields: dict, allowed: tuple[str, ...]) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise DomainError(_("These fields cannot be set here: %(f)s") % {"f": ", ".join(sorted(unknown))})
+
+
+def _lock(model, record):
+    return model.objects.select_for_update().select_related("project").get(pk=record.pk)
+
+
+def _client_reviewers(project: Project) -> list:
+    return [m.user for m in project.members.filter(
+        is_active=True, role__in=[ProjectRole.CLIENT_LEAD, ProjectRole.CLIENT_INSPECTOR],
+        user__organization_id=project.client_id).select_related("user")]
+
+
+def _client_leads(project: Project) -> list:
+    return [m.user for m in project.members.filter(is_active=True, role=ProjectRole.CLIENT_LEAD).select_related("user")]
+
+
+def _contractor_pms(project: Project) -> list:
+    return [m.user for m in project.members.filter(is_active=True, role=ProjectRole.CONTRACTOR_PM)
+            .select_related("user")]
+
+
+def _notify(*, recipients, key: str, title: str, link: str, project: Project) -> None:
+    from apps.notifications.services import notify
+
+    notify(recipients={u.pk: u for u in recipients}.values(), key=key, title=title, link=link, project=project,
+           kind="teams")
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return moment.strftime("%Y%m%d%H%M%S%f")
+
+
+# ---------------------------------------------------------------- qualification
+
+def qualification_label(filing: StaffFiling, day: dt.date | None = None) -> str:
+    level, years = filing.qualification_rank(day)
+    names = {LEVEL_RANK[value]: str(label) for value, label in CertificateLevel.choices}
+    return _("%(level)s, %(years)d years of experience") % {"level": names.get(level, "?"), "years": years}
+
+
+def approval_problems(filing: StaffFiling, day: dt.date | None = None) -> list[str]:
+    """What keeps a filing from being approved (§6.1.3 持证上岗, §8.1.1), as sentences."""
+    problems = []
+    if filing.is_key_post and not filing.certificate_valid_on(day):
+        problems.append(_("%(role)s is a key post: it needs a valid certificate (name, number, level and a validity "
+                          "date that has not passed).") % {"role": filing.get_role_display()})
+    if not filing.no_criminal_record:
+        problems.append(_("The no-criminal-record proof is missing."))
+    if filing.training_result != TrainingResult.PASSED:
+        problems.append(_("The training and assessment has not been passed."))
+    if filing.confidentiality_signed_on is None:
+        problems.append(_("The confidentiality agreement has not been signed."))
+    return problems
+
+
+def _refuse_unapprovable(filing: StaffFiling) -> None:
+    problems = approval_problems(filing)
+    if problems:
+        raise DomainError(_("The filing of %(name)s cannot be approved: %(p)s")
+                          % {"name": filing.person, "p": " ".join(problems)}, code="incomplete", details=problems)
+
+
+# ---------------------------------------------------------------- staff filings
+
+def staff_filing_create(*, project: Project, user, person, role: str, **fields: Any) -> StaffFiling:
+    """The contractor PM files one person for one post on the project."""
+    _require("teams.can_file", user, project, _("Only the contractor's project manager can file staff."))
+    _unknown(fields, FILING_FIELDS)
+    if role not in CONTRACTOR_ROLES:
+        raise DomainError(_("Choose one of the contractor's project roles."), field="role")
+    if person is None or not person.is_active or person.organization_id != project.contractor_id:
+        raise DomainError(_("Only active people of the contractor can be filed."), field="person")
+    filing = StaffFiling(project=project, person=person, role=role, submitted_by=user, **fields)
+    _full_clean(filing, exclude=["project", "person", "submitted_by", "decided_by"])
+    with transaction.atomic(), history_context(user=user, reason=_("Staff filed")):
+        try:
+            with transaction.atomic():
+                filing.save()
+        except IntegrityError as exc:
+            raise DomainError(_("This person already has an open filing on this project."), field="person") from exc
+        _notify(recipients=_client_reviewers(project), key=f"teams:filing:{filing.pk}:submitted:"
+                f"{_stamp(filing.submitted_at)}", title=_("Staff filing to review: %(f)s") % {"f": filing},
+                link=filing.get_absolute_url(), project=project)
+    return filing
+
+
+def staff_filing_update(*, filing: StaffFiling, user, **fields: Any) -> StaffFiling:
+    """Correct a submitted or rejected filing; it goes (back) to the client as submitted."""
+    _unknown(fields, FILING_FIELDS)
+    with transaction.atomic(), history_context(user=user):
+        locked = _lock(StaffFiling, filing)
+        _require("teams.can_file", user, locked.project, _("Only the contractor's project manager can change a filing."))
+        if locked.status not in (FilingStatus.SUBMITTED, FilingStatus.REJECTED):
+            raise DomainError(_("Only a filing that is not yet approved can be changed."), code="illegal_transition")
+        was_rejected = locked.status == FilingStatus.REJECTED
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.status = FilingStatus.SUBMITTED
+        locked.submitted_at = timezone.now()
+        _full_clean(locked, exclude=["project", "person", "submitted_by", "decided_by"])
+        save_with_history(locked, reason=_("Filing resubmitted") if was_rejected else _("Filing corrected"))
+        _notify(recipients=_client_reviewers(locked.project),
+                key=f"teams:filing:{locked.pk}:submitted:{_stamp(locked.submitted_at)}",
+                title=_("Staff filing to review: %(f)s") % {"f": locked}, link=locked.get_absolute_url(),
+                project=locked.project)
+    return locked
+
+
+def staff_filing_approve(*, filing: StaffFiling, user, note: str = "") -> StaffFiling:
+    """The client lead or inspector approves a complete filing."""
+    with transaction.atomic(), history_context(user=user):
+        locked = _lock(StaffFiling, filing)
+        _require("teams.can_review", user, locked.project,
+                 _("Only the client's project lead or quality inspector can decide on filings."))
+        if locked.status != FilingStatus.SUBMITTED:
+            raise DomainError(_("Only a submitted filing can be approved (this one is %(s)s).")
+                              % {"s": locked.get_status_display()}, code="illegal_transition")
+        if locked.changes_incoming.filter(status=ChangeStatus.REQUESTED).exists():
+            raise DomainError(_("This person replaces someone: decide on the staff change instead."),
+                              code="illegal_transition")
+        _refuse_unapprovable(locked)
+        _approve(locked, user=user, note=note, reason=_("Filing approved"))
+    return locked
+
+
+def _approve(filing: StaffFiling, *, user, note: str, reason: str) -> None:
+    filing.status = FilingStatus.APPROVED
+    filing.decided_by = user
+    filing.decided_at = timezone.now()
+    filing.decision_note = (note or "").strip()[:2000]
+    save_with_history(filing, reason=reason,
+                      update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    _notify(recipients=_contractor_pms(filing.project), key=f"teams:filing:{filing.pk}:approved",
+            title=_("Staff filing approved: %(f)s") % {"f": filing}, link=filing.get_absolute_url(),
+            project=filing.project)
+
+
+def staff_filing_reject(*, filing: StaffFiling, user, reason: str) -> StaffFiling:
+    reason = _text(reason, _("Give the reason for rejecting the filing."), "reason")
+    with transaction.atomic(), history_context(user=user):
+        locked = _lock(StaffFiling, filing)
+        _require("teams.can_review", user, locked.project,
+                 _("Only the client's project lead or quality inspector can decide on filings."))
+        if locked.status != FilingStatus.SUBMITTED:
+            raise DomainError(_("Only a submitted filing can be rejected (this one is %(s)s).")
+                              % {"s": locked.get_status_display()}, code="illegal_transition")
+        if locked.changes_incoming.filter(status=ChangeStatus.REQUESTED).exists():
+            raise DomainError(_("This person replaces someone: decide on the staff change instead."),
+                              code="illegal_transition")
+        _reject(locked, user=user, reason=reason)
+    return locked
+
+
+def _reject(filing: StaffFiling, *, user, reason: str) -> None:
+    filing.status = FilingStatus.REJECTED
+    filing.decided_by = user
+    filing.decided_at = timezone.now()
+    filing.decision_note = reason
+    save_with_history(filing, reason=_("Filing rejected: %(r)s") % {"r": reason},
+                      update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    _notify(recipients=_contractor_pms(filing.project),
+            key=f"teams:filing:{filing.pk}:rejected:{_stamp(filing.decided_at)}",
+            title=_("Staff filing rejected: %(f)s") % {"f": filing}, link=filing.get_absolute_url(),
+            project=filing.project)
+
+
+def staff_filing_end(*, filing: StaffFiling, user, reason: str) -> StaffFiling:
+    """The client lead ends an approved filing (the person leaves without replacement); the
+    person's project role of that filing is removed too."""
+    reason = _text(reason, _("Give the reason for ending the filing."), "reason", limit=500)
+    with transaction.atomic(), history_context(user=user):
+        locked = _lock(StaffFiling, filing)
+        _require("teams.can_decide_change", user, locked.project,
+                 _("Only the client's project lead can end a filing."))
+        if locked.status != FilingStatus.APPROVED:
+            raise DomainError(_("Only an approved filing can be ended."), code="illegal_transition")
+        _end(locked, user=user, reason=reason)
+    return locked
+
+
+def _end(filing: StaffFiling, *, user, reason: str) -> None:
+    from apps.projects.services import member_remove
+
+    filing.status = FilingStatus.ENDED
+    filing.ended_at = timezone.now()
+    filing.end_reason = reason[:500]
+    save_with_history(filing, reason=_("Filing ended: %(r)s") % {"r": reason},
+                      update_fields=["status", "ended_at", "end_reason"])
+    for member in filing.project.members.filter(user=filing.person, role=filing.role, is_active=True):
+        member_remove(member=member, actor=user, reason=reason)
+
+
+# ---------------------------------------------------------------- equipment
+
+def equipment_file(*, project: Project, user, **fields: Any) -> Equipment:
+    _require("teams.can_file", user, project, _("Only the contractor's project manager can file equipment."))
+    _unknown(fields, EQUIPMENT_FIELDS)
+    for name in ("name", "serial_number", "use"):
+        if isinstance(fields.get(name), str):
+            fields[name] = fields[name].strip()
+    equipment = Equipment(project=project, submitted_by=user, **fields)
+    _full_clean(equipment, exclude=["project", "submitted_by", "decided_by"])
+    with transaction.atomic(), history_context(user=user, reason=_("Equipment filed")):
+        try:
+            with transaction.atomic():
+                equipment.save()
+        except IntegrityError as exc:
+            raise DomainError(_("Equipment with this serial number is already filed on this project."),
+                              field="serial_number") from exc
+        _notify(recipients=_client_reviewers(project),
+                key=f"teams:equipment:{equipment.pk}:submitted:{_stamp(equipment.submitted_at)}",
+                title=_("Equipment filing to review: %(e)s") % {"e": equipment},
+                link=equipment.get_absolute_url(), project=project)
+    return equipment
+
+
+def equipment_update(*, equipment: Equipment, user, **fields: Any) -> Equipment:
+    _unknown(fields, EQUIPMENT_FIELDS)
+    with transaction.atomic(), history_context(user=user):
+        locked = _lock(Equipment, equipment)
+        _require("teams.can_file", user, locked.project,
+                 _("Only the contractor's project manager can change an equipment filing."))
+        if locked.status not in (FilingStatus.SUBMITTED, FilingStatus.REJECTED):
+            raise DomainError(_("Only a filing that is not yet approved can be changed."), code="illegal_transition")
+        for name, value in fields.items():
+            setattr(locked, name, value.strip() if isinstance(value, str) and name != "other_measures" else value)
+        locked.status = FilingStatus.SUBMITTED
+        locked.submitted_at = timezone.now()
+        _full_clean(locked, exclude=["project", "submitted_by", "decided_by"])
+        try:
+            with transaction.atomic():
+                save_with_history(locked, reason=_("Equipment filing corrected"))
+        except IntegrityError as exc:
+            raise DomainError(_("Equipment with this serial number is already filed on this project."),
+                              field="serial_number") from exc
+    return locked
+
+
+def equipment_approve(*, equipment: Equipment, user, note: str = "") -> Equipment:
+    with transaction.atomic(), history_context(user=user):
+        locked = _lock(Equipment, equipment)
+        _require("teams.can_review", user, locked.project,
+                 _("Only the client's project lead or quality inspector can decide on filings."))
+        if locked.status != FilingStatus.SUBMITTED:
+            raise DomainError(_("Only submitted equipment can be approved."), code="illegal_transition")
+        # §6.1.3: equipment that handles archives carries recorded security measures.
+        if not (locked.network_isolated or locked.usb_disabled or locked.other_measures.strip()):
+            raise DomainError(_("Record the equipment's security measures (e.g. disconnected from networks, USB "
+                                "disabled) before approving it."), code="incomplete")
+        locked.status = FilingStatus.APPROVED
+        locked.decided_by = user
+        locked.decided_at = timezone.now()
+        locked.decision_note = (note or "").strip()[:2000]
+        save_with_history(locked, reason=_("Equipment approved"),
+                          update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    return locked
+
+
+def equipment_reject(*, equipment: Equipment, user, reason: str) -> Equipment:
+    reason = _text(reason, _("Give the reason for rejecting the filing."), "reason")
+    with transaction.atomic(), history_context(user=user):
+        locked = _lock(Equipment, equipment)
+        _require("teams.can_review", user, locked.project,
+                 _("Only the client's project lead or quality inspector can decide on filings."))
+        if locked.status != FilingStatus.SUBMITTED:
+            raise DomainError(_("Only submitted equipment can be rejected."), code="illegal_transition")
+        locked.status = FilingStatus.REJECTED
+        locked.decided_by = user
+        locked.decided_at = timezone.now()
+        locked.decision_note = reason
+        save_with_history(locked, reason=_("Equipment rejected: %(r)s") % {"r": reason},
+                          update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    return locked
+
+
+def equipment_retire(*, equipment: Equipment, user, reason: str) -> Equipment:
+    """The contractor PM withdraws approved equipment from the project."""
+    reason = _text(reason, _("Give the reason for withdrawing the equipment."), "reason", limit=500)
+    with transaction.atomic(), history_context(user=user):
+        locked = _lock(Equipment, equipment)
+        _require("teams.can_file", user, locked.project,
+                 _("Only the contractor's project manager can withdraw equipment."))
+        if locked.status != FilingStatus.APPROVED:
+            raise DomainError(_("Only approved equipment can be withdrawn."), code="illegal_transition")
+        locked.status = FilingStatus.ENDED
+        locked.ended_at = timezone.now()
+        locked.end_reason = reason
+        save_with_history(locked, reason=_("Equipment withdrawn: %(r)s") % {"r": reason},
+                          update_fields=["status", "ended_at", "end_reason"])
+    return locked
+
+
+# ---------------------------------------------------------------- staff changes
+
+def _refuse_lower_qualification(*, leaving: StaffFiling, incoming: StaffFiling, day: dt.date) -> None:
+    # §5.2.4: a replacement's qualification may not be lower than the person replaced.
+    if incoming.qualification_rank(day) < leaving.qualification_rank(day):
+        raise DomainError(
+            _("%(new)s's qualification (%(new_q)s) is lower than that of %(old)s (%(old_q)s), who would be "
+              "replaced; a replacement must be at least as qualified.")
+            % {"new": incoming.person, "new_q": qualification_label(incoming, day), "old": leaving.person,
+               "old_q": qualification_label(leaving, day)},
+            code="lower_qualification", field="incoming")
+
+
+def staff_change_request(*, project: Project, user, leaving: StaffFiling, incoming: StaffFiling, reason: str,
+                         planned_date: dt.date) -> StaffChange:
+    """The contractor PM asks in advance to replace an approved person by a newly filed one."""
+    from apps.deadlines.enums import Counting, DeadlineKind
+    from apps.deadlines.services import deadline_create
+
+    _require("teams.can_request_change", user, project,
+             _("Only the contractor's project manager can request a staff change."))
+    reason = _text(reason, _("Give the reason for the staff change."), "reason")
+    if not isinstance(planned_date, dt.date) or isinstance(planned_date, dt.datetime):
+        raise DomainError(_("Give the planned date of the change."), field="planned_date")
+    today = timezone.localdate()
+    if planned_date < today:
+        raise DomainError(_("A staff change is requested in advance: the planned date cannot be in the past."),
+                          field="planned_date")
+    if (planned_date - today).days > 3650:
+        raise DomainError(_("The planned date is too far in the future."), field="planned_date")
+    if leaving is None or leaving.project_id != project.pk or leaving.status != FilingStatus.APPROVED:
+        raise DomainError(_("The person leaving must have an approved filing on this project."), field="leaving")
+    if incoming is None or incoming.project_id != project.pk or incoming.status != FilingStatus.SUBMITTED:
+        raise DomainError(_("File the replacement first; their filing must be submitted and not yet decided."),
+                          field="incoming")
+    if incoming.person_id == leaving.person_id:
+        raise DomainError(_("The replacement must be another person."), field="incoming")
+    if incoming.role != leaving.role:
+        raise DomainError(_("The replacement must be filed for the same post (%(role)s).")
+                          % {"role": leaving.get_role_display()}, field="incoming")
+    _refuse_lower_qualification(leaving=leaving, incoming=incoming, day=planned_date)
+    change = StaffChange(project=project, leaving=leaving, incoming=incoming, reason=reason,
+                         planned_date=planned_date, requested_by=user)
+    with transaction.atomic(), history_context(user=user, reason=_("Staff change requested")):
+        try:
+            with transaction.atomic():
+                change.save()
+        except IntegrityError as exc:
+            raise DomainError(_("A staff change for one of these people is already awaiting a decision."),
+                              field="leaving") from exc
+        deadline_create(record=change, project=project, kind=DeadlineKind.STAFF_CHANGE,
+                        title=_("Decide on the staff change: %(c)s") % {"c": change}, base_date=today,
+                        amount=(planned_date - today).days, counting=Counting.CALENDAR_DAYS,
+                        responsible_org=project.client, user=user)
+        _notify(recipients=_client_leads(project), key=f"teams:change:{change.pk}:requested",
+                title=_("Staff change to decide: %(c)s") % {"c": change}, link=change.get_absolute_url(),
+                project=project)
+    return change
+
+
+def staff_change_approve(*, change: StaffChange, user, note: str = "") -> StaffChange:
+    """The client lead approves: the newcomer's filing is approved, the leaver's ends, and the
+    project roles follow (through the projects services, the lead as actor)."""
+    from apps.deadlines.services import deadlines_close_for_record
+    from apps.projects.services import member_add
+
+    with transaction.atomic(), history_context(user=user):
+        locked = StaffChange.objects.select_for_update().select_related("project").get(pk=change.pk)
+        _require("teams.can_decide_change", user, locked.project,
+                 _("Only the client's project lead can decide on a staff change."))
+        if locked.status != ChangeStatus.REQUESTED:
+            raise DomainError(_("This staff change has already been decided or withdrawn."),
+                              code="illegal_transition")
+        leaving = _lock(StaffFiling, locked.leaving)
+        incoming = _lock(StaffFiling, locked.incoming)
+        if leaving.status != FilingStatus.APPROVED or incoming.status != FilingStatus.SUBMITTED:
+            raise DomainError(_("The filings of this change are no longer in the state it was requested in."),
+                              code="illegal_transition")
+        _refuse_lower_qualification(leaving=leaving, incoming=incoming,
+                                    day=max(locked.planned_date, timezone.localdate()))
+        _refuse_unapprovable(incoming)
+        _approve(incoming, user=user, note=note, reason=_("Filing approved with staff change"))
+        _end(leaving, user=user, reason=_("Replaced by %(p)s (staff change)") % {"p": incoming.person})
+        if not locked.project.members.filter(user=incoming.person, role=incoming.role, is_active=True).exists():
+            member_add(project=locked.project, actor=user, user=incoming.person, role=incoming.role)
+        locked.status = ChangeStatus.APPROVED
+        locked.decided_by = user
+        locked.decided_at = timezone.now()
+        locked.decision_note = (note or "").strip()[:2000]
+        save_with_history(locked, reason=_("Staff change approved"),
+                          update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        deadlines_close_for_record(record=locked, user=user)
+        _notify(recipients=_contractor_pms(locked.project), key=f"teams:change:{locked.pk}:approved",
+                title=_("Staff change approved: %(c)s") % {"c": locked}, link=locked.get_absolute_url(),
+                project=locked.project)
+    return locked
+
+
+def staff_change_reject(*, change: StaffChange, user, reason: str) -> StaffChange:
+    """The client lead refuses the change; the newcomer's filing is rejected with it."""
+    from apps.deadlines.services import deadlines_close_for_record
+
+    reason = _text(reason, _("Give the reason for rejecting the staff change."), "reason")
+    with transaction.atomic(), history_context(user=user):
+        locked = StaffChange.objects.select_for_update().select_related("project").get(pk=change.pk)
+        _require("teams.can_decide_change", user, locked.project,
+                 _("Only the client's project lead can decide on a staff change."))
+        if locked.status != ChangeStatus.REQUESTED:
+            raise DomainError(_("This staff change has already been decided or withdrawn."),
+                              code="illegal_transition")
+        locked.status = ChangeStatus.REJECTED
+        locked.decided_by = user
+        locked.decided_at = timezone.now()
+        locked.decision_note = reason
+        save_with_history(locked, reason=_("Staff change rejected: %(r)s") % {"r": reason},
+                          update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        incoming = _lock(StaffFiling, locked.incoming)
+        if incoming.status == FilingStatus.SUBMITTED:
+            _reject(incoming, user=user, reason=reason)
+        deadlines_close_for_record(record=locked, user=user)
+        _notify(recipients=_contractor_pms(locked.project), key=f"teams:change:{locked.pk}:rejected",
+                title=_("Staff change rejected: %(c)s") % {"c": locked}, link=locked.get_absolute_url(),
+                project=locked.project)
+    return locked
+
+
+def staff_change_withdraw(*, change: StaffChange, user, reason: str) -> StaffChange:
+    from apps.deadlines.services import deadlines_close_for_record
+
+    reason = _text(reason, _("Give the reason for withdrawing the request."), "reason")
+    with transaction.atomic(), history_context(user=user):
+        locked = StaffChange.objects.select_for_update().select_related("project").get(pk=change.pk)
+        _require("teams.can_request_change", user, locked.project,
+                 _("Only the contractor's project manager can withdraw a staff change."))
+        if locked.status != ChangeStatus.REQUESTED:
+            raise DomainError(_("This staff change has already been decided or withdrawn."),
+                              code="illegal_transition")
+        locked.status = ChangeStatus.WITHDRAWN
+        save_with_history(locked, reason=_("Staff change withdrawn: %(r)s") % {"r": reason},
+                          update_fields=["status"])
+        deadlines_close_for_record(record=locked, user=user)
+    return locked
+
+
+# ---------------------------------------------------------------- integrity pledges
+
+def pledge_create(*, project: Project, user, member, text: str | None = None) -> IntegrityPledge:
+    """The client lead prepares the integrity pledge (廉洁承诺书) of one client team member."""
+    _require("teams.can_manage_pledges", user, project,
+             _("Only the client's project lead can prepare integrity pledges."))
+    if member is None or member.organization_id != project.client_id or not project.members.filter(
+            user=member, is_active=True, role__in=list(CLIENT_ROLES)).exists():
+        raise DomainError(_("Integrity pledges are signed by active client team members of the project."),
+                          field="member")
+    text = _text(text if text is not None else PLEDGE_TEXT, _("The pledge needs a text."), "text", limit=10000)
+    pledge = IntegrityPledge(project=project, member=member, text=text, created_by=user)
+    with transaction.atomic(), history_context(user=user, reason=_("Integrity pledge prepared")):
+        try:
+            with transaction.atomic():
+                pledge.save()
+        except IntegrityError as exc:
+            raise DomainError(_("This member already has an integrity pledge on this project."),
+                              field="member") from exc
+        _notify(recipients=[member], key=f"teams:pledge:{pledge.pk}:prepared",
+                title=_("Please sign your integrity pledge"), link=pledge.get_absolute_url(), project=project)
+    return pledge
+
+
+def pledges_prepare_missing(*, project: Project, user) -> list[IntegrityPledge]:
+    from .selectors import client_members_without_pledge
+
+    _require("teams.can_manage_pledges", user, project,
+             _("Only the client's project lead can prepare integrity pledges."))
+    with transaction.atomic():
+        return [pledge_create(project=project, user=user, member=m) for m in client_members_without_pledge(project)]
+
+
+# ---------------------------------------------------------------- signer check (apps.signatures)
+
+def signer_check(*, user, project, party: str, record) -> str | None:
+    """Registered in apps.signatures.services.signer_checks (TeamsConfig.ready()).
+
+    * An integrity pledge is signed by its own member only.
+    * For the contractor party, only approved filed staff sign (§8.1.1). The rule applies
+      to projects whose team filing has started (any staff filing exists), or to every
+      project when ``settings.TEAMS_STRICT_SIGNER_CHECK`` is true.
+    """
+    if isinstance(record, IntegrityPledge) and user.pk != record.member_id:
+        return _("Only %(name)s signs their own integrity pledge.") % {"name": record.member}
+    if party != Party.CONTRACTOR or project is None:
+        return None
+    strict = getattr(settings, "TEAMS_STRICT_SIGNER_CHECK", False)
+    if not strict and not StaffFiling.objects.filter(project=project).exists():
+        return None
+    from .selectors import is_approved_staff
+
+    if not is_approved_staff(user, project):
+        return _("Your staff filing on this project has not been approved by the client: only filed and approved "
+                 "contractor staff can sign.")
+    return None
