@@ -19,11 +19,11 @@ import datetime as dt
 from collections.abc import Iterable
 
 import rules
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.validation import full_clean_or_error
 from apps.core.errors import DomainError, PermissionDenied
 from apps.core.history import history_context, save_with_history
 from apps.projects.models import Project, ProjectMember
@@ -66,14 +66,7 @@ def _date(value, *, field: str, label: str) -> dt.date:
 
 
 def _full_clean(obj, exclude: list[str]) -> None:
-    try:
-        obj.full_clean(exclude=exclude, validate_constraints=False)
-    except ValidationError as exc:
-        messages = []
-        for name, errors in exc.message_dict.items():
-            label = obj._meta.get_field(name).verbose_name if name != "__all__" else ""
-            messages += [f"{label}: {e}" if label else str(e) for e in errors]
-        raise DomainError("；".join(messages), code="invalid") from exc
+    full_clean_or_error(obj, exclude, validate_constraints=False)
 
 
 def _people(project: Project, roles: Iterable[str], org_id: int) -> list:

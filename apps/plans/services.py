@@ -4,13 +4,13 @@ state and the role, saves with a history reason and notifies on commit."""
 from __future__ import annotations
 
 import rules
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.enums import ProjectRole
+from apps.core.validation import full_clean_or_error
 from apps.core.errors import DomainError, PermissionDenied
 from apps.core.history import history_context
 from apps.notifications.services import notify
@@ -29,14 +29,7 @@ def _require(rule: str, user, obj, message: str) -> None:
 
 
 def _full_clean(obj, exclude: list[str] | None = None) -> None:
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        messages = []
-        for field, errors in exc.message_dict.items():
-            label = obj._meta.get_field(field).verbose_name if field != "__all__" else ""
-            messages += [f"{label}: {e}" if label else str(e) for e in errors]
-        raise DomainError("；".join(messages), code="invalid") from exc
+    full_clean_or_error(obj, exclude)
 
 
 def _text(value, *, field: str, max_length: int = TEXT_MAX) -> str:

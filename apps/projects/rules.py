@@ -65,3 +65,23 @@ rules.add_rule("can_create_project", can_create_project)
 rules.add_rule("can_manage_project", can_manage_project)
 rules.add_rule("can_suspend_project", can_suspend_project)
 rules.add_rule("can_resume_project", can_resume_project)
+
+
+# ---------------------------------------------------------------- helpers for other apps' rules
+
+def project_of(obj):
+    """The project of a project-level record (or the project itself)."""
+    from .models import Project
+
+    return obj if isinstance(obj, Project) else obj.project
+
+
+def has_project_role(user, obj, *roles: str) -> bool:
+    """``user`` holds one of ``roles`` on ``obj``'s project, and belongs to the side (client or
+    contractor organisation) those roles are on."""
+    if obj is None or not user.is_authenticated or user.organization_id is None:
+        return False
+    project = project_of(obj)
+    client_side = {ProjectRole.CLIENT_LEAD, ProjectRole.CLIENT_INSPECTOR}
+    org_id = project.client_id if set(roles) <= client_side else project.contractor_id
+    return user.organization_id == org_id and bool(_active_roles(user, project) & set(roles))

@@ -7,13 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 import rules
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.enums import CLIENT_ROLES, CONTRACTOR_ROLES, EXPERT_ROLES, OrgKind, ProjectRole
 from apps.accounts.models import Organization
+from apps.core.validation import full_clean_or_error
 from apps.core.errors import DomainError, PermissionDenied
 from apps.core.history import history_context, save_with_history
 
@@ -35,14 +35,7 @@ def _require(rule: str, user, project: Project | None = None, message: str | Non
 
 
 def _full_clean(obj, exclude: list[str] | None = None) -> None:
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        messages = []
-        for field, errors in exc.message_dict.items():
-            label = obj._meta.get_field(field).verbose_name if field != "__all__" else ""
-            messages += [f"{label}: {e}" if label else str(e) for e in errors]
-        raise DomainError("；".join(messages), code="invalid") from exc
+    full_clean_or_error(obj, exclude)
 
 
 def _lock(project: Project, expected_version: int | None) -> Project:

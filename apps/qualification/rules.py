@@ -12,22 +12,13 @@ import rules
 
 from apps.accounts.enums import ProjectRole
 from apps.projects.enums import Phase
-from apps.projects.rules import _active_roles, is_active_user, is_read_only
+from apps.projects.rules import has_project_role, project_of, is_active_user, is_read_only
 
 from .enums import DocumentKind, ReviewStatus
 
 
-def _project_of(obj):
-    return obj if obj.__class__.__name__ == "Project" else obj.project
-
-
-def _has_role(user, obj, *roles: str) -> bool:
-    if obj is None or not user.is_authenticated or user.organization_id is None:
-        return False
-    project = _project_of(obj)
-    client_side = {ProjectRole.CLIENT_LEAD, ProjectRole.CLIENT_INSPECTOR}
-    org_id = project.client_id if set(roles) <= client_side else project.contractor_id
-    return user.organization_id == org_id and bool(_active_roles(user, project) & set(roles))
+_project_of = project_of
+_has_role = has_project_role
 
 
 @rules.predicate

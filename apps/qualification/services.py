@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import rules
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.enums import ProjectRole
+from apps.core.validation import full_clean_or_error
 from apps.core.errors import DomainError, PermissionDenied
 from apps.core.history import delete_with_history, history_context, save_with_history
 from apps.deadlines.enums import Counting, DeadlineKind, DeadlineState
@@ -36,14 +36,7 @@ def _require(rule: str, user, obj, message: str) -> None:
 
 
 def _full_clean(obj, exclude: list[str] | None = None) -> None:
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        messages = []
-        for field, errors in exc.message_dict.items():
-            label = obj._meta.get_field(field).verbose_name if field != "__all__" else ""
-            messages += [f"{label}: {e}" if label else str(e) for e in errors]
-        raise DomainError("；".join(messages), code="invalid") from exc
+    full_clean_or_error(obj, exclude)
 
 
 def _lock_review(review: QualificationReview, *, expected: str, message: str) -> QualificationReview:

@@ -8,12 +8,12 @@ from typing import Any
 
 import rules
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.enums import CLIENT_ROLES, CONTRACTOR_ROLES, Party, ProjectRole
+from apps.core.validation import full_clean_or_error
 from apps.core.errors import DomainError, PermissionDenied
 from apps.core.history import history_context, save_with_history
 from apps.projects.models import Project
@@ -42,15 +42,7 @@ def _require(rule: str, user, obj, message: str) -> None:
 
 
 def _full_clean(obj, exclude: list[str] | None = None) -> None:
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        messages = []
-        for field, errors in exc.message_dict.items():
-            label = obj._meta.get_field(field).verbose_name if field != "__all__" else ""
-            messages += [f"{label}: {e}" if label else str(e) for e in errors]
-        field = next(iter(exc.message_dict), None)
-        raise DomainError("；".join(messages), field=field if field != "__all__" else None) from exc
+    full_clean_or_error(obj, exclude, set_field=True)
 
 
 def _text(value: str | None, message: str, field: str, limit: int = 2000) -> str:
