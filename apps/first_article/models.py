@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.enums import Party, ProjectRole
@@ -129,7 +129,7 @@ class FirstArticleVerification(SignableMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return _gettext("First article verification, round %(n)d") % {"n": self.round_no}
+        return gettext("First article verification, round %(n)d") % {"n": self.round_no}
 
     def get_absolute_url(self) -> str:
         return reverse("first_article:detail", args=[self.pk])
@@ -165,7 +165,7 @@ class FirstArticleVerification(SignableMixin, models.Model):
 
     def signature_refusal(self) -> str | None:
         if self.status == VerificationStatus.SUBMITTED:
-            return _gettext("The client must verify the first batch before the record is signed.")
+            return gettext("The client must verify the first batch before the record is signed.")
         return None
 
     # ---- attachments (apps.attachments)
@@ -212,7 +212,7 @@ class WorkContactSheet(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _gettext("Work contact sheet, round %(n)d") % {"n": self.verification.round_no}
+        return gettext("Work contact sheet, round %(n)d") % {"n": self.verification.round_no}
 
     def get_absolute_url(self) -> str:
         return reverse("first_article:detail", args=[self.verification_id]) + f"#sheet-{self.pk}"
@@ -245,7 +245,7 @@ class RectificationSheet(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _gettext("Rectification sheet, round %(n)d") % {"n": self.contact_sheet.verification.round_no}
+        return gettext("Rectification sheet, round %(n)d") % {"n": self.contact_sheet.verification.round_no}
 
     def get_absolute_url(self) -> str:
         return reverse("first_article:detail", args=[self.contact_sheet.verification_id]) + f"#rectification-{self.pk}"
