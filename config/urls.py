@@ -28,6 +28,10 @@ urlpatterns = [
     path("teams/", include("apps.teams.urls")),
     path("disclosure/", include("apps.disclosure.urls")),
     path("first-article/", include("apps.first_article.urls")),
+    path("sampling/", include("apps.sampling.urls")),
+    path("batches/", include("apps.batches.urls")),
+    path("inspections/", include("apps.inspections.urls")),
+    path("lot-inspection/", include("apps.lot_inspection.urls")),
     path("api/", include("apps.api.urls")),
     path("admin/", admin.site.urls),
 ]

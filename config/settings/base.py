@@ -55,6 +55,10 @@ LOCAL_APPS = [
     "apps.teams",
     "apps.disclosure",
     "apps.first_article",
+    "apps.sampling",
+    "apps.batches",
+    "apps.inspections",
+    "apps.lot_inspection",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
