@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.django_db
-def test_demo_data_creates_every_role_and_phase_and_is_idempotent(capsys):
+def test_demo_data_creates_every_role_and_phase_and_is_idempotent(capsys, settings):
+    settings.TEAMS_STRICT_SIGNER_CHECK = True  # the product default: demo signers are approved staff
     call_command("demo_data")
     out = capsys.readouterr().out
     assert "client_lead" in out and "regulator" in out and "Demo-2026-archqa" in out

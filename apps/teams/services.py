@@ -533,15 +533,15 @@ def signer_check(*, user, project, party: str, record) -> str | None:
     """Registered in apps.signatures.services.signer_checks (TeamsConfig.ready()).
 
     * An integrity pledge is signed by its own member only.
-    * For the contractor party, only approved filed staff sign (§8.1.1). The rule applies
-      to projects whose team filing has started (any staff filing exists), or to every
-      project when ``settings.TEAMS_STRICT_SIGNER_CHECK`` is true.
+    * For the contractor party, only approved filed staff sign (§8.1.1). With
+      ``settings.TEAMS_STRICT_SIGNER_CHECK`` (the default) this holds on every project; the
+      test settings turn it off, and then it holds once a project has any staff filing.
     """
     if isinstance(record, IntegrityPledge) and user.pk != record.member_id:
         return _("Only %(name)s signs their own integrity pledge.") % {"name": record.member}
     if party != Party.CONTRACTOR or project is None:
         return None
-    strict = getattr(settings, "TEAMS_STRICT_SIGNER_CHECK", False)
+    strict = getattr(settings, "TEAMS_STRICT_SIGNER_CHECK", True)
     if not strict and not StaffFiling.objects.filter(project=project).exists():
         return None
     from .selectors import is_approved_staff

@@ -203,6 +203,9 @@ CELERY_BEAT_SCHEDULE = {
     # Deadline reminders and escalation (apps.deadlines): idempotent, so running often is safe.
     "scan-deadlines-daily": {"task": "apps.deadlines.tasks.scan_deadlines", "schedule": crontab(hour=8, minute=0)},
     "scan-deadlines-hourly": {"task": "apps.deadlines.tasks.scan_deadlines", "schedule": crontab(minute=17)},
+    # Weekly patrol reminder (apps.inspections, §5.2.1): idempotent per project-week.
+    "remind-weekly-patrol": {"task": "apps.inspections.tasks.remind_weekly_patrol",
+                             "schedule": crontab(hour=16, minute=5)},
 }
 
 # Deadlines and notifications
@@ -215,6 +218,10 @@ ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=50 * 1024 * 1024)
 # Split rendering of long PDF tables in forked workers (apps.reports.pdf): off in web processes,
 # turned on for the Celery worker in docker-compose.yml.
 REPORTS_PDF_WORKERS = env.int("REPORTS_PDF_WORKERS", default=0)
+
+# §8.1.1: only filed staff the client approved may sign for the contractor (apps.teams).
+# Off only in the test settings, for module tests that do not file a team.
+TEAMS_STRICT_SIGNER_CHECK = env.bool("TEAMS_STRICT_SIGNER_CHECK", default=True)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="archqa@localhost")

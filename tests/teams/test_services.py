@@ -231,6 +231,36 @@ def test_unfiled_contractor_person_cannot_sign_once_filing_started(world):
         signables.unregister(GateAttestation)
 
 
+def test_strict_rule_refuses_unfiled_contractor_signers_before_any_filing(world, settings):
+    """The product default (§8.1.1): no filing at all on the project still means no signature."""
+    from apps.projects.models import GateAttestation
+    from apps.signatures.registry import signables
+    from apps.core.history import history_context
+
+    settings.TEAMS_STRICT_SIGNER_CHECK = True
+    signables.register(GateAttestation, content=lambda a: {"gate": a.gate, "reference": a.reference},
+                       project=lambda a: a.project, roles={Party.CONTRACTOR: {ProjectRole.CONTRACTOR_PM}},
+                       replace=True)
+    try:
+        with history_context(user=world.lead, reason="test"):
+            record = GateAttestation.objects.create(project=world.project, gate="plan_approved", reference="R-2",
+                                                    attested_by=world.lead)
+        assert not StaffFiling.objects.filter(project=world.project).exists()
+        with pytest.raises(PermissionDenied, match="not been approved"):
+            signature_sign(record=record, user=world.pm, password=PASSWORD, party=Party.CONTRACTOR, meaning="confirm")
+        services.staff_filing_approve(filing=file_person(world, world.pm, ProjectRole.CONTRACTOR_PM), user=world.lead)
+        assert signature_sign(record=record, user=world.pm, password=PASSWORD, party=Party.CONTRACTOR,
+                              meaning="confirm")
+    finally:
+        signables.unregister(GateAttestation)
+
+
+def test_strict_rule_is_the_product_default():
+    from config.settings import base
+
+    assert base.TEAMS_STRICT_SIGNER_CHECK is True
+
+
 def test_integrity_pledge_signed_by_its_member_only(world):
     pledges = services.pledges_prepare_missing(project=world.project, user=world.lead)
     assert {p.member for p in pledges} == {world.lead, world.inspector, world.acceptance}
