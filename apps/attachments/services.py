@@ -107,6 +107,28 @@ def attachment_add(*, record, project: Project, user, uploaded_file, kind: str) 
     return attachment
 
 
+def attachment_copy(*, source: Attachment, record, user) -> Attachment:
+    """Attach a copy of ``source`` (same project) to ``record``: a new stored file under a new
+    generated name, with the same name, kind, type and checksum; used when a record is carried
+    over into a new round (e.g. qualification documents). The caller checks the permission."""
+    if source.is_removed:
+        raise DomainError(_("A removed attachment cannot be copied."))
+    project = source.project
+    copy = Attachment(
+        content_type=ContentType.objects.get_for_model(record), object_id=record.pk, project=project,
+        kind=source.kind, original_name=source.original_name, size=source.size, mime_type=source.mime_type,
+        sha256=source.sha256, uploaded_by=user)
+    with source.file.open("rb") as fh:
+        copy.file.save(f"copy.{source.extension}", fh, save=False)
+    try:
+        with transaction.atomic(), history_context(user=user, reason=_("Attachment carried over")):
+            copy.save()
+    except Exception:
+        copy.file.storage.delete(copy.file.name)
+        raise
+    return copy
+
+
 def attachment_remove(*, attachment: Attachment, user, reason: str) -> Attachment:
     """Soft delete: the attachment disappears from lists and downloads, the file stays in storage
     for the audit trail (a retention job may purge it later), the reason goes into history."""

@@ -72,7 +72,8 @@ def create_review_deadline(*, project: Project, user) -> None:
 
 def qualification_round_open(*, project: Project, user) -> QualificationReview:
     """The contractor PM opens the next round. From the second round on, the documents of the
-    last concluded round are copied into it (files stay on the earlier round's documents)."""
+    last concluded round are copied into it, with copies of their files (the earlier round keeps
+    its own, as reviewed)."""
     _require("can_open_qualification_round", user, project,
              _("Only the contractor's project manager can open a qualification review round."))
     with transaction.atomic(), history_context(user=user, reason=_("Qualification review round opened")):
@@ -91,10 +92,20 @@ def qualification_round_open(*, project: Project, user) -> QualificationReview:
             raise DomainError(_("A qualification review round is already open for this project."),
                               code="illegal_transition") from exc
         if previous is not None:
+            from django.contrib.contenttypes.models import ContentType
+
+            from apps.attachments.models import Attachment
+            from apps.attachments.services import attachment_copy
+
+            doc_type = ContentType.objects.get_for_model(QualificationDocument)
+
             for doc in previous.documents.order_by("pk"):
-                QualificationDocument.objects.create(
+                copy = QualificationDocument.objects.create(
                     review=review, project=project, copied_from=doc, created_by=user,
                     **{f: getattr(doc, f) for f in DOCUMENT_FIELDS})
+                for attachment in Attachment.objects.filter(content_type=doc_type, object_id=doc.pk,
+                                                            is_removed=False).order_by("pk"):
+                    attachment_copy(source=attachment, record=copy, user=user)
     return review
 
 

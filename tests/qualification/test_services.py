@@ -94,6 +94,34 @@ def test_reject_then_resubmit_opens_a_new_round_with_copies(world):
     assert QualificationReview.objects.filter(project=world.project).count() == 2
 
 
+def test_copied_documents_carry_copies_of_their_files(world):
+    from django.core.files.base import ContentFile
+
+    from apps.attachments.models import Attachment
+    from apps.attachments.services import attachment_add
+
+    review = open_round(world)
+    docs = add_documents(world, review)
+    original = attachment_add(record=docs[0], project=world.project, user=world.pm, kind="certificate",
+                              uploaded_file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="营业执照.pdf"))
+    review = services.qualification_submit(review=review, user=world.pm)
+    services.qualification_reject(review=review, user=world.inspector, reason="证书过期")
+    second = open_round(world)
+    copy_doc = second.documents.get(copied_from=docs[0])
+    copies = Attachment.objects.filter(object_id=copy_doc.pk, content_type__model="qualificationdocument")
+    assert copies.count() == 1
+    copy = copies.get()
+    assert (copy.original_name, copy.sha256, copy.size) == (original.original_name, original.sha256, original.size)
+    assert copy.file.name != original.file.name
+    with copy.file.open("rb") as fh:
+        assert fh.read() == b"%PDF-1.4\n%%EOF\n"
+    # The reviewed round keeps its own file.
+    assert Attachment.objects.get(pk=original.pk).object_id == docs[0].pk
+    # A document without files was copied without any.
+    assert not Attachment.objects.filter(object_id=second.documents.get(copied_from=docs[1]).pk,
+                                         content_type__model="qualificationdocument").exists()
+
+
 def test_only_one_open_round(world):
     open_round(world)
     with pytest.raises(DomainError) as exc:
