@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.accounts.enums import Party, ProjectRole
 from apps.core.history import tracked_history
@@ -132,7 +133,7 @@ class QualificationDocument(models.Model):
     is_authentic = models.BooleanField(_("genuine and valid"), null=True, blank=True)
     in_date = models.BooleanField(_("in date for the contract"), null=True, blank=True)
     scope_matches = models.BooleanField(_("scope matches the project's services"), null=True, blank=True)
-    result = models.CharField(_("result"), max_length=16, choices=ItemResult.choices, default=ItemResult.PENDING)
+    result = models.CharField(pgettext_lazy("qualification check", "result"), max_length=16, choices=ItemResult.choices, default=ItemResult.PENDING)
     review_note = models.TextField(_("reviewer's note"), blank=True, max_length=2000)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("reviewed by"))

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.accounts.enums import ProjectRole
 
@@ -32,8 +33,8 @@ LEVEL_RANK = {CertificateLevel.NONE: 0, CertificateLevel.JUNIOR: 1, CertificateL
 
 class TrainingResult(models.TextChoices):
     PENDING = "pending", _("not yet assessed")
-    PASSED = "passed", _("passed")
-    FAILED = "failed", _("failed")
+    PASSED = "passed", pgettext_lazy("assessment", "passed")
+    FAILED = "failed", pgettext_lazy("assessment", "failed")
 
 
 class ChangeStatus(models.TextChoices):
