@@ -101,6 +101,34 @@ STEPS: list[Step] = [
 ]
 STEPS_BY_CODE = {s.code: s for s in STEPS}
 
+
+@dataclass(frozen=True)
+class StepReading:
+    """What a module reads from its records for one step without a gate (e.g. 巡查抽检).
+
+    ``status``: a TaskStatus value (DONE, DUE, OVERDUE, ONGOING) or None to let the generic
+    rule decide; ``evidence``/``evidence_url``: the records behind it, for the page and the PDF.
+    """
+
+    status: str | None = None
+    evidence: str = ""
+    evidence_url: str = ""
+
+
+_readers: dict[str, Callable[["Project", dt.date], StepReading | None]] = {}
+
+
+def register_step_reader(code: str, reader: Callable[["Project", dt.date], StepReading | None]) -> None:
+    """Let the module that keeps a step's records report its status (``AppConfig.ready()``);
+    the reader is asked only once the step's stage is reached."""
+    if code not in STEPS_BY_CODE:
+        raise ValueError(f"unknown Annex A step {code!r}")
+    _readers[code] = reader
+
+
+def step_reader(code: str):
+    return _readers.get(code)
+
 # The phase from which a stage's rows apply.
 STAGE_REACHED_FROM = {
     Stage.PRE: Phase.PREPARATION,

@@ -93,7 +93,15 @@ def annex_a_rows(project: Project, today=None) -> list[dict]:
                 found = gate.evidence(project) if gate.evidence else None
                 if found:
                     evidence, evidence_url = found
-        if met:
+        reading = None
+        reader = annex_a.step_reader(step.code) if reached and not step.gate else None
+        if reader is not None:
+            reading = reader(project, today)
+            if reading is not None:
+                evidence, evidence_url = reading.evidence, reading.evidence_url
+        if reading is not None and reading.status:
+            status = reading.status
+        elif met:
             status = TaskStatus.DONE
         elif not reached and not (due and due < today and step.stage == annex_a.Stage.PRE):
             status = TaskStatus.NOT_REACHED

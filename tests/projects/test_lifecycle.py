@@ -195,3 +195,28 @@ def test_implemented_gate_shows_its_record(world, login):
     finally:
         gate.check = None
         gate.evidence = None
+
+
+def test_step_reader_reports_a_during_row_from_records(world):
+    from apps.projects import annex_a
+    from apps.projects.enums import Phase, TaskStatus
+    from apps.projects.models import Project
+    from apps.projects.selectors import annex_a_rows
+
+    previous = annex_a.step_reader("data_security")
+    with pytest.raises(ValueError):
+        annex_a.register_step_reader("no_such_step", lambda project, today: None)
+    try:
+        annex_a.register_step_reader(
+            "data_security", lambda project, today: annex_a.StepReading(TaskStatus.OVERDUE, "日志 3 条", "/x/log/"))
+        row = next(r for r in annex_a_rows(world.project) if r["step"].code == "data_security")
+        assert row["status"] == TaskStatus.NOT_REACHED  # not asked before implementation
+        Project.objects.filter(pk=world.project.pk).update(phase=Phase.IMPLEMENTATION)
+        world.project.refresh_from_db()
+        row = next(r for r in annex_a_rows(world.project) if r["step"].code == "data_security")
+        assert (row["status"], row["evidence"], row["evidence_url"]) == (TaskStatus.OVERDUE, "日志 3 条", "/x/log/")
+    finally:
+        if previous:
+            annex_a.register_step_reader("data_security", previous)
+        else:
+            annex_a._readers.pop("data_security", None)
