@@ -6,3 +6,14 @@ class BatchesConfig(AppConfig):
     name = "apps.batches"
     label = "batches"
     verbose_name = _("Batches and three-level inspection")
+
+    def ready(self) -> None:
+        from apps.projects.hooks import register_history_source
+
+        from . import rules  # noqa: F401 — registers the predicates
+        from .models import Batch, MutualCheck, SelfCheck, SpecialInspection
+
+        register_history_source(lambda project: Batch.history.filter(project_id=project.pk))
+        register_history_source(lambda project: SpecialInspection.history.filter(project_id=project.pk))
+        register_history_source(lambda project: SelfCheck.history.filter(project_id=project.pk))
+        register_history_source(lambda project: MutualCheck.history.filter(project_id=project.pk))

@@ -1,0 +1,402 @@
+"""REST endpoints below /api/v1/projects/{project_id}/ for the contractor's production tools
+(same scoping and rules as the pages; every write goes through a service).
+
+| method | path | service |
+|---|---|---|
+| GET | ``batches/`` | batches you may see (filters ``status``, ``service_type``), newest first |
+| POST | ``batches/`` | ``create_batch`` (contractor PM / special inspector) |
+| GET | ``batches/{id}/`` | one batch with its special inspections and submission refusals |
+| POST | ``batches/{id}/submit/`` | ``submit_batch`` (contractor PM) |
+| POST | ``batches/{id}/resubmit/`` | ``resubmit_batch`` (contractor PM) |
+| GET | ``batches/{id}/items/`` | the item list, by position (paginated) |
+| POST | ``batches/{id}/items/`` | ``replace_items``: JSON ``{"items": [...]}`` or a multipart ``file`` (.xlsx/.csv) |
+| GET/POST | ``batches/{id}/special-inspections/`` | ``record_special_inspection`` |
+| GET/POST | ``self-checks/`` | ``record_self_check`` |
+| GET/POST | ``mutual-checks/`` | ``record_mutual_check`` |
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from apps.api.base import ApiViewSet, ProjectScopedMixin, api_schema
+from apps.api.serializers import UserRefSerializer
+from apps.core.errors import DomainError
+from apps.projects.enums import ServiceType
+
+from . import selectors, services
+from .enums import BatchStatus, InspectionConclusion, Unit
+from .imports import MAX_FILE_BYTES, MAX_ROWS, parse_item_file
+from .models import (
+    ARCHIVE_CODE_MAX,
+    FILE_NAME_MAX,
+    MAX_COUNT,
+    STEP_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    Batch,
+    BatchItem,
+    MutualCheck,
+    SelfCheck,
+    SpecialInspection,
+)
+
+# ---------------------------------------------------------------- output
+
+
+class SpecialInspectionSerializer(serializers.ModelSerializer):
+    inspector = UserRefSerializer(read_only=True)
+    recorded_by = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = SpecialInspection
+        fields = ["id", "batch", "date", "inspector", "checked_count", "nonconforming_count", "conclusion",
+                  "findings", "nonconforming_positions", "recorded_by", "recorded_at"]
+        read_only_fields = fields
+
+
+class BatchSerializer(serializers.ModelSerializer):
+    created_by = UserRefSerializer(read_only=True)
+    submitted_by = UserRefSerializer(read_only=True)
+    decided_by = UserRefSerializer(read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Batch
+        fields = ["id", "number", "service_type", "quantity", "unit", "description", "status", "status_display",
+                  "resubmission_of", "created_by", "created_at", "submitted_by", "submitted_at",
+                  "inspection_started_at", "decided_by", "decided_at", "version", "url"]
+        read_only_fields = fields
+
+
+class BatchDetailSerializer(BatchSerializer):
+    special_inspections = serializers.SerializerMethodField()
+    submission_refusals = serializers.SerializerMethodField()
+
+    class Meta(BatchSerializer.Meta):
+        fields = BatchSerializer.Meta.fields + ["special_inspections", "submission_refusals"]
+        read_only_fields = fields
+
+    def get_special_inspections(self, batch) -> list[dict]:
+        return SpecialInspectionSerializer(selectors.special_inspections_of(batch), many=True).data
+
+    def get_submission_refusals(self, batch) -> list[str]:
+        return services.submission_refusals(batch) if batch.status == BatchStatus.DRAFT else []
+
+
+class BatchItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BatchItem
+        fields = ["id", "position", "archive_code", "title", "pages", "file_name", "contractor_passed"]
+        read_only_fields = fields
+
+
+class SelfCheckSerializer(serializers.ModelSerializer):
+    operator = UserRefSerializer(read_only=True)
+    recorded_by = UserRefSerializer(read_only=True)
+    incomplete = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = SelfCheck
+        fields = ["id", "batch", "date", "operator", "process_step", "output_count", "self_checked_count",
+                  "nonconforming_count", "findings", "incomplete", "recorded_by", "recorded_at"]
+        read_only_fields = fields
+
+
+class MutualCheckSerializer(serializers.ModelSerializer):
+    producer = UserRefSerializer(read_only=True)
+    checker = UserRefSerializer(read_only=True)
+    recorded_by = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = MutualCheck
+        fields = ["id", "batch", "date", "process_step", "producer", "checker", "checked_count",
+                  "nonconforming_count", "findings", "recorded_by", "recorded_at"]
+        read_only_fields = fields
+
+
+# ---------------------------------------------------------------- input
+
+
+class BatchCreateSerializer(serializers.Serializer):
+    service_type = serializers.ChoiceField(choices=ServiceType.choices)
+    unit = serializers.ChoiceField(choices=Unit.choices, required=False, default=Unit.ITEM)
+    quantity = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False, default=0)
+    description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ItemInSerializer(serializers.Serializer):
+    archive_code = serializers.CharField(max_length=ARCHIVE_CODE_MAX)
+    title = serializers.CharField(max_length=TITLE_MAX, required=False, allow_blank=True, default="")
+    pages = serializers.IntegerField(min_value=1, max_value=100_000, required=False, allow_null=True, default=None)
+    file_name = serializers.CharField(max_length=FILE_NAME_MAX, required=False, allow_blank=True, default="")
+
+
+class ItemsInSerializer(serializers.Serializer):
+    items = ItemInSerializer(many=True, required=False)
+    file = serializers.FileField(required=False)
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+    def validate_items(self, value):
+        if len(value) > MAX_ROWS:
+            raise serializers.ValidationError(_("Too many items: at most %(n)d per batch.") % {"n": MAX_ROWS})
+        return value
+
+    def validate(self, data):
+        if bool(data.get("items")) == bool(data.get("file")):
+            raise serializers.ValidationError(_("Send either a list of items or one file."))
+        return data
+
+
+class SpecialInspectionInSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    checked_count = serializers.IntegerField(min_value=1, max_value=MAX_COUNT)
+    nonconforming_count = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False, default=0)
+    conclusion = serializers.ChoiceField(choices=InspectionConclusion.choices)
+    findings = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    nonconforming_positions = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_COUNT),
+                                                    required=False, default=list, max_length=MAX_ROWS)
+    inspector = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                         help_text="User id of the special inspector; you when omitted.")
+
+
+class SelfCheckInSerializer(serializers.Serializer):
+    operator = serializers.IntegerField(help_text="User id of the operator (filed, approved contractor staff).")
+    date = serializers.DateField()
+    process_step = serializers.CharField(max_length=STEP_MAX)
+    output_count = serializers.IntegerField(min_value=0, max_value=MAX_COUNT)
+    self_checked_count = serializers.IntegerField(min_value=0, max_value=MAX_COUNT)
+    nonconforming_count = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False, default=0)
+    findings = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    batch = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class MutualCheckInSerializer(serializers.Serializer):
+    producer = serializers.IntegerField()
+    checker = serializers.IntegerField()
+    date = serializers.DateField()
+    process_step = serializers.CharField(max_length=STEP_MAX)
+    checked_count = serializers.IntegerField(min_value=1, max_value=MAX_COUNT)
+    nonconforming_count = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False, default=0)
+    findings = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    batch = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _person(project, user_id, *, field: str, label: str, queryset=None):
+    if user_id is None:
+        return None
+    person = (queryset if queryset is not None else selectors.filed_staff(project)).filter(pk=user_id).first()
+    if person is None:
+        raise DomainError(_("%(label)s must be a member of the contractor's team whose staff filing the client "
+                            "approved.") % {"label": label}, field=field)
+    return person
+
+
+def _batch_ref(user, project, batch_id):
+    if batch_id is None:
+        return None
+    batch = selectors.batches_for(user, project).filter(pk=batch_id).first()
+    if batch is None:
+        raise DomainError(_("No such batch in this project."), field="batch")
+    return batch
+
+
+# ---------------------------------------------------------------- views
+
+
+class BatchViewSet(ProjectScopedMixin, ApiViewSet):
+    serializer_class = BatchSerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        if self.is_schema_generation:
+            return Batch.objects.none()
+        return selectors.batches_for(self.request.user, self.project)
+
+    def get_object(self):
+        try:
+            return self.get_queryset().get(pk=self.kwargs.get("pk"))
+        except (Batch.DoesNotExist, ValueError, TypeError):
+            raise NotFound from None
+
+    @api_schema(summary="Batches of the project (the client does not see contractor drafts)")
+    def list(self, request, project_pk=None):
+        qs = self.get_queryset()
+        status_ = request.query_params.get("status")
+        if status_:
+            if status_ not in BatchStatus.values:
+                raise DomainError(_("Unknown status."), field="status")
+            qs = qs.filter(status=status_)
+        service_type = request.query_params.get("service_type")
+        if service_type:
+            if service_type not in ServiceType.values:
+                raise DomainError(_("Unknown service type."), field="service_type")
+            qs = qs.filter(service_type=service_type)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @api_schema(summary="One batch", responses=BatchDetailSerializer)
+    def retrieve(self, request, project_pk=None, pk=None):
+        return Response(BatchDetailSerializer(self.get_object()).data)
+
+    @api_schema(summary="Create a draft batch (contractor PM or special inspector)", request=BatchCreateSerializer,
+                responses={201: BatchSerializer})
+    def create(self, request, project_pk=None):
+        self.require("batches.may_create_batch", self.project,
+                     _("Only the contractor's project manager or special inspector can create batches."))
+        data = BatchCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        batch = services.create_batch(project=self.project, user=request.user, **data.validated_data)
+        return Response(self.get_serializer(batch).data, status=status.HTTP_201_CREATED)
+
+    @api_schema(summary="Submit the batch for sampling inspection (contractor PM)", request=None,
+                responses=BatchSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, project_pk=None, pk=None):
+        batch = self.get_object()
+        self.require("batches.may_submit_batch", batch, _("Only the contractor's project manager can submit a batch."))
+        return Response(self.get_serializer(services.submit_batch(batch, request.user)).data)
+
+    @api_schema(summary="Resubmit a not-accepted batch after rectification: a new draft (contractor PM)",
+                request=None, responses={201: BatchSerializer})
+    @action(detail=True, methods=["post"])
+    def resubmit(self, request, project_pk=None, pk=None):
+        batch = self.get_object()
+        self.require("batches.may_resubmit_batch", batch,
+                     _("Only the contractor's project manager can resubmit a batch."))
+        new = services.resubmit_batch(batch, request.user)
+        return Response(self.get_serializer(new).data, status=status.HTTP_201_CREATED)
+
+    @api_schema(summary="The item list (GET) or replace it (POST: JSON items or a .xlsx/.csv file, all or nothing)",
+                request=ItemsInSerializer, responses=BatchItemSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def items(self, request, project_pk=None, pk=None):
+        batch = self.get_object()
+        if request.method == "GET":
+            page = self.paginate_queryset(selectors.items_of(batch))
+            return self.get_paginated_response(BatchItemSerializer(page, many=True).data)
+        self.require("batches.may_edit_batch", batch,
+                     _("Only the contractor's project manager or special inspector can change a batch."))
+        data = ItemsInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data.get("file")
+        if upload is not None:
+            if upload.size > MAX_FILE_BYTES:
+                raise DomainError(_("The file is too large (at most %(n)d MB).")
+                                  % {"n": MAX_FILE_BYTES // (1024 * 1024)}, field="file")
+            rows = parse_item_file(upload.read(), upload.name)
+        else:
+            rows = [dict(r) for r in data.validated_data["items"]]
+        batch = services.replace_items(batch=batch, user=request.user, rows=rows,
+                                       expected_version=data.validated_data.get("version"))
+        return Response({"batch": self.get_serializer(batch).data, "imported": batch.quantity},
+                        status=status.HTTP_201_CREATED)
+
+    @api_schema(summary="Special inspections of the batch (GET) or record one (POST)",
+                request=SpecialInspectionInSerializer, responses=SpecialInspectionSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], url_path="special-inspections")
+    def special_inspections(self, request, project_pk=None, pk=None):
+        batch = self.get_object()
+        if request.method == "GET":
+            return Response(SpecialInspectionSerializer(selectors.special_inspections_of(batch), many=True).data)
+        self.require("batches.may_record_special_inspection", batch,
+                     _("Only the contractor's project manager or special inspector can record a special inspection."))
+        data = SpecialInspectionInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values["inspector"] = _person(self.project, values.get("inspector"), field="inspector",
+                                      label=_("The special inspector"),
+                                      queryset=selectors.special_inspectors(self.project))
+        inspection = services.record_special_inspection(batch=batch, user=request.user, **values)
+        return Response(SpecialInspectionSerializer(inspection).data, status=status.HTTP_201_CREATED)
+
+
+class _CheckViewSet(ProjectScopedMixin, ApiViewSet):
+    http_method_names = ["get", "post", "head", "options"]
+
+    def _filtered(self, qs):
+        for name in ("date_from", "date_to"):
+            value = self.request.query_params.get(name)
+            if value:
+                import datetime as dt
+
+                try:
+                    day = dt.date.fromisoformat(value)
+                except ValueError:
+                    raise DomainError(_("Give dates as YYYY-MM-DD."), field=name) from None
+                qs = qs.filter(date__gte=day) if name == "date_from" else qs.filter(date__lte=day)
+        return qs.order_by("-date", "-pk")
+
+
+class SelfCheckViewSet(_CheckViewSet):
+    serializer_class = SelfCheckSerializer
+
+    def get_queryset(self):
+        if self.is_schema_generation:
+            return SelfCheck.objects.none()
+        return self._filtered(selectors.self_checks_of_project(self.project))
+
+    @api_schema(summary="Self-checks of the project (filters date_from, date_to, incomplete=true)")
+    def list(self, request, project_pk=None):
+        qs = self.get_queryset()
+        if request.query_params.get("incomplete") == "true":
+            qs = qs.filter(pk__in=selectors.incomplete_self_checks(self.project).values("pk"))
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @api_schema(summary="Record a self-check (an operator their own; PM or special inspector any)",
+                request=SelfCheckInSerializer, responses={201: SelfCheckSerializer})
+    def create(self, request, project_pk=None):
+        self.require("batches.may_record_checks", self.project,
+                     _("Only the contractor's project manager, special inspector or operators can record "
+                       "self-checks."))
+        data = SelfCheckInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values["operator"] = _person(self.project, values["operator"], field="operator", label=_("The operator"))
+        values["batch"] = _batch_ref(request.user, self.project, values.get("batch"))
+        check = services.record_self_check(project=self.project, user=request.user, **values)
+        return Response(self.get_serializer(check).data, status=status.HTTP_201_CREATED)
+
+
+class MutualCheckViewSet(_CheckViewSet):
+    serializer_class = MutualCheckSerializer
+
+    def get_queryset(self):
+        if self.is_schema_generation:
+            return MutualCheck.objects.none()
+        return self._filtered(selectors.mutual_checks_of_project(self.project))
+
+    @api_schema(summary="Mutual checks of the project (filters date_from, date_to)")
+    def list(self, request, project_pk=None):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @api_schema(summary="Record a mutual check (checker ≠ producer)", request=MutualCheckInSerializer,
+                responses={201: MutualCheckSerializer})
+    def create(self, request, project_pk=None):
+        self.require("batches.may_record_checks", self.project,
+                     _("Only the contractor's project manager, special inspector or operators can record "
+                       "mutual checks."))
+        data = MutualCheckInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values["producer"] = _person(self.project, values["producer"], field="producer", label=_("The producer"))
+        values["checker"] = _person(self.project, values["checker"], field="checker", label=_("The checker"))
+        values["batch"] = _batch_ref(request.user, self.project, values.get("batch"))
+        check = services.record_mutual_check(project=self.project, user=request.user, **values)
+        return Response(self.get_serializer(check).data, status=status.HTTP_201_CREATED)
+
+
+def register(router, project_prefix: str) -> None:
+    router.register(project_prefix + "batches", BatchViewSet, basename="project-batches")
+    router.register(project_prefix + "self-checks", SelfCheckViewSet, basename="project-self-checks")
+    router.register(project_prefix + "mutual-checks", MutualCheckViewSet, basename="project-mutual-checks")
