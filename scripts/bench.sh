@@ -7,4 +7,6 @@ say "PDF forms (benchmarks/bench_pdf.py)"
 "$PY" benchmarks/bench_pdf.py || status=1
 say "Deadline scan (benchmarks/bench_deadlines.py)"
 DJANGO_SETTINGS_MODULE=config.settings.local "$PY" benchmarks/bench_deadlines.py || status=1
+say "Sampling inspection entry and inspection ledger (benchmarks/bench_lot_inspection.py)"
+DJANGO_SETTINGS_MODULE=config.settings.local "$PY" benchmarks/bench_lot_inspection.py || status=1
 exit $status

@@ -6,3 +6,18 @@ class InspectionsConfig(AppConfig):
     name = "apps.inspections"
     label = "inspections"
     verbose_name = _("Client supervision and inspection ledger")
+
+    def ready(self) -> None:
+        from . import rules  # noqa: F401  (registers the rules)
+        from .printing import register_forms
+
+        register_forms()
+
+        from apps.projects.hooks import register_history_source
+
+        from .models import CheckItem, DefectType, KeyNodeCheck, Patrol
+
+        register_history_source(lambda project: Patrol.history.filter(project_id=project.pk))
+        register_history_source(lambda project: KeyNodeCheck.history.filter(project_id=project.pk))
+        register_history_source(lambda project: CheckItem.history.filter(project_id=project.pk))
+        register_history_source(lambda project: DefectType.history.filter(project_id=project.pk))

@@ -1,0 +1,281 @@
+"""REST endpoints below /api/v1/projects/{project_id}/ (same scoping and rules as the pages).
+
+| method | path | service |
+|---|---|---|
+| GET | ``check-items/`` (``?service_type=``) | the project's check items (Tables 1–5 copies) |
+| GET | ``defect-types/`` (``?service_type=``, ``?grade=``) | the project's defect catalogue |
+| GET | ``patrols/`` · ``patrols/{id}/`` | patrols, newest first |
+| POST | ``patrols/`` | ``patrol_create`` (client lead / client inspector) |
+| GET | ``key-node-checks/`` · ``key-node-checks/{id}/`` | key-node checks, newest first |
+| POST | ``key-node-checks/`` | ``key_node_create`` (client lead / client inspector) |
+| GET | ``ledger/`` | the inspection ledger, filters ``kind``, ``date_from``, ``date_to``, ``inspector``,
+  ``batch``, ``q``, ``problems`` (true/false); the count stops at 10,000 (1,000 with ``q``; ``count_capped``) |
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from apps.api.base import ApiViewSet, ProjectScopedMixin, api_schema
+from apps.api.serializers import UserRefSerializer
+from apps.core.errors import DomainError
+from apps.projects.enums import ServiceType
+
+from . import selectors, services
+from .enums import DefectGrade, KeyNodeResult, LedgerKind
+from .models import TEXT_MAX, CheckItem, DefectType, KeyNodeCheck, LedgerEntry, Patrol
+
+
+class CheckItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CheckItem
+        fields = ["id", "service_type", "code", "name", "requirement", "method", "remark", "metric", "min_value",
+                  "max_value", "unit", "absolute", "active", "order", "version"]
+        read_only_fields = fields
+
+
+class DefectTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DefectType
+        fields = ["id", "service_type", "code", "name", "grade", "description", "check_item", "active", "order",
+                  "version"]
+        read_only_fields = fields
+
+
+class PatrolSerializer(serializers.ModelSerializer):
+    inspectors = UserRefSerializer(many=True, read_only=True)
+    created_by = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = Patrol
+        fields = ["id", "patrolled_on", "inspectors", "content", "findings", "requirements", "created_by",
+                  "created_at", "version"]
+        read_only_fields = fields
+
+
+class PatrolInSerializer(serializers.Serializer):
+    patrolled_on = serializers.DateField()
+    content = serializers.CharField(max_length=TEXT_MAX)
+    findings = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    requirements = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    inspectors = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list,
+                                       max_length=services.MAX_INSPECTORS)
+
+
+class KeyNodeSerializer(serializers.ModelSerializer):
+    inspector = UserRefSerializer(read_only=True)
+    created_by = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = KeyNodeCheck
+        fields = ["id", "node", "from_plan", "checked_on", "inspector", "content", "result", "findings",
+                  "requirements", "created_by", "created_at"]
+        read_only_fields = fields
+
+
+class KeyNodeInSerializer(serializers.Serializer):
+    node = serializers.CharField(max_length=200)
+    checked_on = serializers.DateField()
+    content = serializers.CharField(max_length=TEXT_MAX)
+    result = serializers.ChoiceField(choices=KeyNodeResult.choices)
+    findings = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    requirements = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    inspector = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+
+
+class LedgerEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LedgerEntry
+        fields = ["id", "kind", "occurred_at", "inspector_id", "inspector_name", "batch_id", "batch_label", "content",
+                  "problems", "requirements", "conclusion", "has_problems", "url"]
+        read_only_fields = fields
+
+    inspector_id = serializers.IntegerField(read_only=True, allow_null=True)
+
+
+class LedgerFilterSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=LedgerKind.choices, required=False)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+    inspector = serializers.IntegerField(min_value=1, required=False)
+    batch = serializers.IntegerField(min_value=1, max_value=2**62, required=False)
+    q = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    problems = serializers.BooleanField(required=False, allow_null=True, default=None)
+    page = serializers.IntegerField(min_value=1, required=False, default=1)
+    page_size = serializers.IntegerField(min_value=1, max_value=100, required=False, default=20)
+
+    def validate(self, data):
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise serializers.ValidationError({"date_to": _("The end date is before the start date.")})
+        if "\x00" in (data.get("q") or ""):
+            raise serializers.ValidationError({"q": _("The search contains a character that is not allowed.")})
+        return data
+
+
+class _ReadMixin(ProjectScopedMixin):
+    model = None
+
+    def get_object(self):
+        try:
+            return self.get_queryset().get(pk=self.kwargs.get("pk"))
+        except (self.model.DoesNotExist, ValueError, TypeError):
+            raise NotFound from None
+
+    def _list(self):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+def _service_type_filter(request) -> str | None:
+    value = request.query_params.get("service_type") or None
+    if value is not None and value not in ServiceType.values:
+        raise DomainError(_("Unknown service type."), field="service_type")
+    return value
+
+
+class CheckItemViewSet(_ReadMixin, ApiViewSet):
+    serializer_class = CheckItemSerializer
+    model = CheckItem
+    http_method_names = ["get", "head", "options"]
+
+    def get_queryset(self):
+        if self.is_schema_generation:
+            return CheckItem.objects.none()
+        services.ensure_catalogue(self.project)
+        return selectors.check_items(self.project, _service_type_filter(self.request))
+
+    @api_schema(summary="The project's check items (§7.2 Tables 1–5, adapted by the client lead)")
+    def list(self, request, project_pk=None):
+        return self._list()
+
+    @api_schema(summary="One check item")
+    def retrieve(self, request, project_pk=None, pk=None):
+        return Response(self.get_serializer(self.get_object()).data)
+
+
+class DefectTypeViewSet(_ReadMixin, ApiViewSet):
+    serializer_class = DefectTypeSerializer
+    model = DefectType
+    http_method_names = ["get", "head", "options"]
+
+    def get_queryset(self):
+        if self.is_schema_generation:
+            return DefectType.objects.none()
+        services.ensure_catalogue(self.project)
+        qs = selectors.defect_types(self.project, _service_type_filter(self.request))
+        grade = self.request.query_params.get("grade")
+        if grade:
+            if grade not in DefectGrade.values:
+                raise DomainError(_("Choose the grade: fatal, serious or general."), field="grade")
+            qs = qs.filter(grade=grade)
+        return qs
+
+    @api_schema(summary="The project's defect catalogue (§7.2, Annex B)")
+    def list(self, request, project_pk=None):
+        return self._list()
+
+    @api_schema(summary="One defect type")
+    def retrieve(self, request, project_pk=None, pk=None):
+        return Response(self.get_serializer(self.get_object()).data)
+
+
+class PatrolViewSet(_ReadMixin, ApiViewSet):
+    serializer_class = PatrolSerializer
+    model = Patrol
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        if self.is_schema_generation:
+            return Patrol.objects.none()
+        return selectors.patrols(self.project)
+
+    @api_schema(summary="Patrols of the project, newest first")
+    def list(self, request, project_pk=None):
+        return self._list()
+
+    @api_schema(summary="One patrol")
+    def retrieve(self, request, project_pk=None, pk=None):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @api_schema(summary="Record a patrol (client lead or client quality inspector)", request=PatrolInSerializer,
+                responses={201: PatrolSerializer})
+    def create(self, request, project_pk=None):
+        self.require("may_record_supervision", self.project,
+                     _("Only the client's project lead or quality inspectors can record patrols."))
+        data = PatrolInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        patrol = services.patrol_create(project=self.project, user=request.user, **data.validated_data)
+        return Response(self.get_serializer(patrol).data, status=status.HTTP_201_CREATED)
+
+
+class KeyNodeViewSet(_ReadMixin, ApiViewSet):
+    serializer_class = KeyNodeSerializer
+    model = KeyNodeCheck
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        if self.is_schema_generation:
+            return KeyNodeCheck.objects.none()
+        return selectors.key_node_checks(self.project)
+
+    @api_schema(summary="Key-node checks of the project, newest first")
+    def list(self, request, project_pk=None):
+        return self._list()
+
+    @api_schema(summary="One key-node check")
+    def retrieve(self, request, project_pk=None, pk=None):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @api_schema(summary="Record a key-node check (client lead or client quality inspector)",
+                request=KeyNodeInSerializer, responses={201: KeyNodeSerializer})
+    def create(self, request, project_pk=None):
+        self.require("may_record_supervision", self.project,
+                     _("Only the client's project lead or quality inspectors can record key-node checks."))
+        data = KeyNodeInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        check = services.key_node_create(project=self.project, user=request.user, **data.validated_data)
+        return Response(self.get_serializer(check).data, status=status.HTTP_201_CREATED)
+
+
+class LedgerPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    count_capped = serializers.BooleanField()
+    page = serializers.IntegerField()
+    has_next = serializers.BooleanField()
+    results = LedgerEntrySerializer(many=True)
+
+
+class LedgerViewSet(ProjectScopedMixin, ApiViewSet):
+    serializer_class = LedgerEntrySerializer
+    http_method_names = ["get", "head", "options"]
+
+    def get_queryset(self):
+        return LedgerEntry.objects.none()
+
+    @api_schema(summary="The inspection ledger (检查台账), newest first, filtered",
+                parameters=[LedgerFilterSerializer], responses=LedgerPageSerializer)
+    def list(self, request, project_pk=None):
+        project = self.project
+        data = LedgerFilterSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        f = data.validated_data
+        filters = selectors.LedgerFilters(
+            kind=f.get("kind", ""), date_from=f.get("date_from"), date_to=f.get("date_to"),
+            inspector_id=f.get("inspector"), batch_id=f.get("batch"), q=(f.get("q") or "").strip(),
+            has_problems=f.get("problems"))
+        page = selectors.ledger_page(selectors.ledger_entries(project, filters), f["page"], per_page=f["page_size"],
+                                     cap=selectors.ledger_count_cap(filters))
+        return Response({"count": page.count, "count_capped": page.count_capped, "page": page.number,
+                         "has_next": page.has_next,
+                         "results": LedgerEntrySerializer(page.entries, many=True).data})
+
+
+def register(router, project_prefix: str) -> None:
+    router.register(project_prefix + "check-items", CheckItemViewSet, basename="project-check-items")
+    router.register(project_prefix + "defect-types", DefectTypeViewSet, basename="project-defect-types")
+    router.register(project_prefix + "patrols", PatrolViewSet, basename="project-patrols")
+    router.register(project_prefix + "key-node-checks", KeyNodeViewSet, basename="project-key-node-checks")
+    router.register(project_prefix + "ledger", LedgerViewSet, basename="project-ledger")

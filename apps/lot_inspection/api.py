@@ -1,0 +1,204 @@
+"""REST endpoints: /api/v1/projects/{project_id}/lot-inspections/ (same scoping and rules as the pages).
+
+| method | path | service |
+|---|---|---|
+| GET | ``lot-inspections/`` | inspections of the project, newest first (filter ``status``) |
+| POST | ``lot-inspections/`` | ``open_inspection`` of ``{"batch": id}`` (client lead / inspector) |
+| GET | ``lot-inspections/{id}/`` | one inspection with its plan and result |
+| GET | ``lot-inspections/{id}/items/`` | the sampled items (paginated; the contractor once decided) |
+| POST | ``lot-inspections/{id}/items/`` | ``record_results``: ``{"items": [{"position"|"id", "result", "defects", "measurements", "note", "version"}]}`` |
+| POST | ``lot-inspections/{id}/decide/`` | ``decide`` |
+| GET | ``lot-inspections/escape-rate/`` | escape rate of the project (``service_type`` optional) |
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from apps.api.base import ApiViewSet, ProjectScopedMixin, api_schema
+from apps.api.serializers import UserRefSerializer
+from apps.core.errors import DomainError
+from apps.projects.enums import ServiceType
+
+from . import selectors, services
+from .enums import InspectionStatus, ItemResult
+from .models import NOTE_MAX, LotInspection, SampledItem
+
+MAX_API_ROWS = 5000
+
+
+class LotInspectionSerializer(serializers.ModelSerializer):
+    batch_number = serializers.IntegerField(source="batch.number", read_only=True)
+    opened_by = UserRefSerializer(read_only=True)
+    decided_by = UserRefSerializer(read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    decision_display = serializers.CharField(source="get_decision_display", read_only=True)
+
+    class Meta:
+        model = LotInspection
+        fields = ["id", "batch", "batch_number", "service_type", "lot_size", "regime", "level", "code_letter", "plans",
+                  "gb_sample_size", "floor_rate", "floor_size", "sample_size", "full_inspection", "seed", "status",
+                  "status_display", "decision", "decision_display", "pass_rate", "conforming_count",
+                  "defective_count", "fatal_count", "serious_count", "general_count", "defects_total", "reason",
+                  "inspectors", "opened_by", "started_at", "decided_by", "decided_at"]
+        read_only_fields = fields
+
+
+class ItemDefectOutSerializer(serializers.Serializer):
+    code = serializers.CharField(source="defect_type.code")
+    name = serializers.CharField(source="defect_type.name")
+    grade = serializers.CharField()
+
+
+class SampledItemSerializer(serializers.ModelSerializer):
+    archive_code = serializers.CharField(source="batch_item.archive_code", default="", read_only=True)
+    title = serializers.CharField(source="batch_item.title", default="", read_only=True)
+    file_name = serializers.CharField(source="batch_item.file_name", default="", read_only=True)
+    contractor_passed = serializers.BooleanField(source="batch_item.contractor_passed", default=True,
+                                                 read_only=True)
+    defects = ItemDefectOutSerializer(many=True, read_only=True)
+    checked_by = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = SampledItem
+        fields = ["id", "position", "archive_code", "title", "file_name", "contractor_passed", "result",
+                  "worst_grade", "defects", "measurements", "note", "checked_by", "checked_at", "version"]
+        read_only_fields = fields
+
+
+class OpenSerializer(serializers.Serializer):
+    batch = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+class ResultRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    position = serializers.IntegerField(required=False, min_value=1, max_value=10_000_000)
+    result = serializers.ChoiceField(choices=ItemResult.choices, required=False, allow_null=True, default=None)
+    defects = serializers.ListField(child=serializers.CharField(max_length=32), required=False, default=list,
+                                    max_length=services.MAX_DEFECTS_PER_ITEM)
+    measurements = serializers.DictField(child=serializers.CharField(max_length=32, allow_blank=True),
+                                         required=False, default=dict)
+    note = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True, allow_null=True,
+                                 default=None)
+    version = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)
+
+    def validate(self, attrs):
+        if attrs.get("id") is None and attrs.get("position") is None:
+            raise serializers.ValidationError(_("Give the item's id or position."))
+        return attrs
+
+
+class ResultsSerializer(serializers.Serializer):
+    items = ResultRowSerializer(many=True, allow_empty=False, max_length=MAX_API_ROWS)
+
+
+class ResultsAnswerSerializer(serializers.Serializer):
+    saved = serializers.IntegerField()
+    pending = serializers.IntegerField()
+
+
+class EscapeRateSerializer(serializers.Serializer):
+    service_type = serializers.CharField(allow_null=True)
+    escaped = serializers.IntegerField()
+    base = serializers.IntegerField()
+    rate = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+
+
+class LotInspectionViewSet(ProjectScopedMixin, ApiViewSet):
+    serializer_class = LotInspectionSerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        if self.is_schema_generation:
+            return LotInspection.objects.none()
+        qs = selectors.inspections_for_project(self.project)
+        wanted = self.request.query_params.get("status")
+        if wanted in InspectionStatus.values:
+            qs = qs.filter(status=wanted)
+        return qs
+
+    def get_object(self):
+        try:
+            return self.get_queryset().select_related("project").get(pk=self.kwargs.get("pk"))
+        except (LotInspection.DoesNotExist, ValueError, TypeError, OverflowError):
+            raise NotFound from None
+
+    @api_schema(summary="Sampling inspections of the project, newest first")
+    def list(self, request, project_pk=None):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @api_schema(summary="One sampling inspection")
+    def retrieve(self, request, project_pk=None, pk=None):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @api_schema(summary="Open the sampling inspection of a submitted batch (client lead or inspector)",
+                request=OpenSerializer, responses={201: LotInspectionSerializer})
+    def create(self, request, project_pk=None):
+        from apps.batches.models import Batch
+
+        self.require("may_open_lot_inspection", self.project,
+                     _("Only the client's project lead or quality inspector can open a sampling inspection."))
+        data = OpenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        batch = Batch.objects.filter(project=self.project, pk=data.validated_data["batch"]).first()
+        if batch is None:
+            raise DomainError(_("No such batch in this project."), field="batch")
+        inspection = services.open_inspection(batch, request.user)
+        return Response(self.get_serializer(inspection).data, status=status.HTTP_201_CREATED)
+
+    @api_schema(summary="The sampled items (GET) or record results for several of them (POST, all or nothing)",
+                request=ResultsSerializer, responses={200: SampledItemSerializer(many=True)})
+    @action(detail=True, methods=["get", "post"])
+    def items(self, request, project_pk=None, pk=None):
+        inspection = self.get_object()
+        if request.method == "GET":
+            self.require("may_see_lot_sample", inspection,
+                         _("The sampled items are shown to the contractor once the inspection is decided."))
+            qs = selectors.sampled_items(inspection)
+            wanted = request.query_params.get("result")
+            if wanted in ItemResult.values:
+                qs = qs.filter(result=wanted)
+            page = self.paginate_queryset(qs)
+            return self.get_paginated_response(SampledItemSerializer(page, many=True).data)
+        self.require("may_record_lot_results", inspection,
+                     _("Only the client's project lead or quality inspector can record sampling results."))
+        data = ResultsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        rows = [services.RowInput(
+            label=_("item %(n)s") % {"n": row.get("position") or row.get("id")}, item_id=row.get("id"),
+            position=row.get("position") if row.get("id") is None else None, result=row.get("result"),
+            defects=services.parse_codes(row.get("defects")), measurements=row.get("measurements") or {},
+            note=row.get("note"), version=row.get("version")) for row in data.validated_data["items"]]
+        saved = services.record_results(inspection, request.user, rows)
+        counts = selectors.result_counts(inspection)
+        return Response({"saved": saved, "pending": counts["pending"]})
+
+    @api_schema(summary="Decide the batch from the recorded results (client lead or inspector)", request=None,
+                responses=LotInspectionSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, project_pk=None, pk=None):
+        inspection = self.get_object()
+        self.require("may_decide_lot", inspection,
+                     _("Only the client's project lead or quality inspector can decide a sampling inspection."))
+        inspection = services.decide(inspection, request.user)
+        return Response(self.get_serializer(inspection).data)
+
+    @api_schema(summary="Escape rate: defects found by sampling in items the contractor's inspection passed",
+                request=None, responses=EscapeRateSerializer)
+    @action(detail=False, methods=["get"], url_path="escape-rate")
+    def escape_rate(self, request, project_pk=None):
+        service_type = request.query_params.get("service_type") or None
+        if service_type is not None and service_type not in ServiceType.values:
+            raise DomainError(_("Unknown service type."), field="service_type")
+        rate = selectors.escape_rate(self.project, service_type)
+        return Response({"service_type": service_type, "escaped": rate.escaped, "base": rate.base,
+                         "rate": None if rate.rate is None else str(rate.rate)})
+
+
+def register(router, project_prefix: str) -> None:
+    router.register(project_prefix + "lot-inspections", LotInspectionViewSet, basename="project-lot-inspections")

@@ -1,0 +1,201 @@
+"""Reads, always scoped to the projects the user may see (outsiders get 404)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, F, Q, QuerySet
+from django.http import Http404
+
+from apps.inspections.enums import DefectGrade
+from apps.projects.enums import ServiceType
+from apps.projects.models import Project
+from apps.projects.selectors import projects_visible_to
+
+from .enums import Decision, InspectionStatus, ItemResult
+from .models import ItemDefect, LotInspection, SampledItem
+
+GRADES = tuple(DefectGrade.values)  # most severe first
+
+
+def inspections_visible_to(user) -> QuerySet[LotInspection]:
+    return LotInspection.objects.filter(project__in=projects_visible_to(user)).select_related(
+        "project", "project__client", "project__contractor", "batch", "opened_by", "decided_by")
+
+
+def inspection_for_user(user, pk) -> LotInspection:
+    try:
+        return inspections_visible_to(user).get(pk=pk)
+    except (LotInspection.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+
+
+def inspections_for_project(project: Project) -> QuerySet[LotInspection]:
+    return (project.lot_inspections.select_related("batch", "opened_by", "decided_by")
+            .order_by("-started_at", "-pk"))
+
+
+def batches_awaiting_inspection(project: Project):
+    """Submitted batches not yet under inspection (the client's to-do list)."""
+    from apps.batches.enums import BatchStatus
+
+    return project.batches.filter(status=BatchStatus.SUBMITTED).order_by("number")
+
+
+def sampled_items(inspection: LotInspection) -> QuerySet[SampledItem]:
+    """The sample in position order, with the batch item and the defects in two queries."""
+    return (inspection.items.select_related("batch_item", "checked_by")
+            .prefetch_related("defects__defect_type").order_by("position"))
+
+
+def entry_rows(inspection: LotInspection) -> list[dict]:
+    """The entry page's rows as plain dicts: one query for the items (with their batch items) and
+    one for the defect codes — no model instances, no per-row queries."""
+    items = list(inspection.items.order_by("position").values(
+        "id", "position", "result", "note", "measurements", "version", "batch_item__archive_code",
+        "batch_item__title", "batch_item__file_name", "batch_item__contractor_passed"))
+    codes: dict[int, list[str]] = {}
+    for item_id, code in (ItemDefect.objects.filter(sampled_item__inspection=inspection)
+                          .order_by("sampled_item_id", "defect_type__code")
+                          .values_list("sampled_item_id", "defect_type__code")):
+        codes.setdefault(item_id, []).append(code)
+    for item in items:
+        item["defects"] = ",".join(codes.get(item["id"], ()))
+    return items
+
+
+def result_counts(inspection: LotInspection) -> dict:
+    """Counts of the current results: pending, conforming, defective and defective items per
+    most severe grade, in one query."""
+    agg = inspection.items.aggregate(
+        pending=Count("id", filter=Q(result=ItemResult.PENDING)),
+        conforming=Count("id", filter=Q(result=ItemResult.CONFORMING)),
+        defective=Count("id", filter=Q(result=ItemResult.DEFECTIVE)),
+        **{g: Count("id", filter=Q(result=ItemResult.DEFECTIVE, worst_grade=g)) for g in GRADES})
+    agg["defects_total"] = ItemDefect.objects.filter(sampled_item__inspection=inspection).count()
+    return agg
+
+
+def pass_rate(conforming: int, inspected: int) -> Decimal | None:
+    """Pass rate in %, two decimals (§7.1.4: conforming items / inspected items)."""
+    if not inspected:
+        return None
+    return (Decimal(conforming) * 100 / Decimal(inspected)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What ``services.decide`` would conclude from the recorded results."""
+
+    accepted: bool
+    pass_rate: Decimal | None
+    counts: dict
+    reasons: list[str]  # why not accepted (empty when accepted)
+    pending: int
+
+
+def outcome(inspection: LotInspection, counts: dict | None = None, *, fatal_rejects: bool | None = None) -> Outcome:
+    """The decision rule (§7.1.4, §7.1.5, GB/T 2828.1): accepted iff for every grade the number of
+    defective items (counted in their most severe grade) is at most Ac, the pass rate reaches the
+    contract threshold, and no fatal defect was found (unless the contract allows it)."""
+    from django.utils.translation import gettext as _
+
+    from .integration import fatal_rejects as settings_fatal_rejects
+
+    counts = counts if counts is not None else result_counts(inspection)
+    project = inspection.project
+    if fatal_rejects is None:
+        fatal_rejects = settings_fatal_rejects(project)
+    inspected = counts["conforming"] + counts["defective"]
+    rate = pass_rate(counts["conforming"], inspected)
+    labels = dict(DefectGrade.choices)
+    reasons = []
+    for grade in GRADES:
+        plan = inspection.plans.get(grade)
+        if plan and counts[grade] > int(plan["ac"]):
+            reasons.append(_("%(grade)s: %(count)d defective items, more than the acceptance number Ac %(ac)d "
+                             "(Re %(re)d)") % {"grade": labels[grade], "count": counts[grade], "ac": int(plan["ac"]),
+                                               "re": int(plan["re"])})
+    if rate is not None and rate < project.quality_threshold:
+        reasons.append(_("pass rate %(rate)s %% below the contract threshold %(threshold)s %%")
+                       % {"rate": rate, "threshold": project.quality_threshold})
+    if fatal_rejects and counts[DefectGrade.FATAL] > 0:
+        reasons.append(_("a fatal defect was found (any fatal defect rejects the batch)"))
+    return Outcome(accepted=not reasons, pass_rate=rate, counts=counts, reasons=reasons, pending=counts["pending"])
+
+
+def rectification_candidates(project: Project) -> QuerySet[LotInspection]:
+    """Decided, not-accepted inspections whose batch still awaits rectification (batch status
+    NOT_ACCEPTED): what the rectification module turns into tickets."""
+    from apps.batches.enums import BatchStatus
+
+    return (project.lot_inspections.filter(status=InspectionStatus.DECIDED, decision=Decision.NOT_ACCEPTED,
+                                           batch__status=BatchStatus.NOT_ACCEPTED)
+            .select_related("batch", "decided_by").order_by("decided_at", "pk"))
+
+
+@dataclass(frozen=True)
+class EscapeRate:
+    """Defects that escaped the contractor's own inspection (§6.2.1 vs §5.2.1)."""
+
+    escaped: int  # defective sampled items the contractor had passed
+    base: int  # checked sampled items the contractor had passed
+    rate: Decimal | None  # escaped / base in %, two decimals; None when nothing was checked
+
+    @property
+    def percent(self) -> str:
+        return "—" if self.rate is None else f"{self.rate} %"
+
+
+def escape_rate(project: Project, service_type: str | None = None) -> EscapeRate:
+    """Defective sampled items the contractor's inspection passed (``batch_item.contractor_passed``,
+    or no item list) over the checked sampled items it passed. Items still pending do not count."""
+    qs = SampledItem.objects.filter(inspection__project=project).exclude(result=ItemResult.PENDING)
+    if service_type:
+        qs = qs.filter(inspection__service_type=service_type)
+    passed = Q(batch_item__isnull=True) | Q(batch_item__contractor_passed=True)
+    agg = qs.filter(passed).aggregate(base=Count("id"), escaped=Count("id", filter=Q(result=ItemResult.DEFECTIVE)))
+    rate = None
+    if agg["base"]:
+        rate = (Decimal(agg["escaped"]) * 100 / Decimal(agg["base"])).quantize(Decimal("0.01"),
+                                                                             rounding=ROUND_HALF_UP)
+    return EscapeRate(escaped=agg["escaped"], base=agg["base"], rate=rate)
+
+
+def summary(project: Project) -> dict:
+    """The project's inspection summary: escape rate overall and per service type, pass rate
+    per decided batch, defects by grade."""
+    inspections = list(inspections_for_project(project))
+    service_types = sorted({i.service_type for i in inspections})
+    defects = {(row["st"], row["g"]): row["n"] for row in ItemDefect.objects.filter(
+        sampled_item__inspection__project=project).values(
+        st=F("sampled_item__inspection__service_type"), g=F("grade")).annotate(n=Count("id")).order_by()}
+    decided = [i for i in inspections if i.status == InspectionStatus.DECIDED]
+    labels = dict(ServiceType.choices)
+    return {
+        "inspections": inspections,
+        "decided": decided,
+        "accepted": sum(1 for i in decided if i.decision == Decision.ACCEPTED),
+        "escape": escape_rate(project),
+        "by_type": [(labels.get(st, st), escape_rate(project, st), [defects.get((st, g), 0) for g in GRADES])
+                    for st in service_types],
+        "defect_totals": [sum(defects.get((st, g), 0) for st in service_types) for g in GRADES],
+    }
+
+
+def defect_counts(project: Project) -> dict[tuple[str, str], int]:
+    """Annex B form: the defects found by sampling in the project's decided inspections, per
+    (service type, grade). Registered with ``apps.inspections.services.register_defect_counter``."""
+    rows = (ItemDefect.objects.filter(sampled_item__inspection__project=project,
+                                      sampled_item__inspection__status=InspectionStatus.DECIDED)
+            .values(st=F("sampled_item__inspection__service_type"), g=F("grade")).annotate(n=Count("id")).order_by())
+    return {(row["st"], row["g"]): row["n"] for row in rows}
+
+
+def project_lot_inspection_history(project: Project) -> list:
+    from apps.core.history_view import history_entries
+
+    return history_entries([
+        LotInspection.history.filter(project_id=project.pk),
+    ])
