@@ -17,3 +17,9 @@ class BatchesConfig(AppConfig):
         register_history_source(lambda project: SpecialInspection.history.filter(project_id=project.pk))
         register_history_source(lambda project: SelfCheck.history.filter(project_id=project.pk))
         register_history_source(lambda project: MutualCheck.history.filter(project_id=project.pk))
+
+        from apps.projects.annex_a import register_step_reader
+
+        from .annex_a import internal_qc
+
+        register_step_reader("internal_qc", internal_qc)

@@ -21,3 +21,9 @@ class InspectionsConfig(AppConfig):
         register_history_source(lambda project: KeyNodeCheck.history.filter(project_id=project.pk))
         register_history_source(lambda project: CheckItem.history.filter(project_id=project.pk))
         register_history_source(lambda project: DefectType.history.filter(project_id=project.pk))
+
+        from apps.projects.annex_a import register_step_reader
+
+        from .annex_a import patrol_sampling
+
+        register_step_reader("patrol_sampling", patrol_sampling)

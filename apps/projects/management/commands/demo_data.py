@@ -25,6 +25,8 @@ from apps.projects.models import Project
 DEMO_PASSWORD = "Demo-2026-archqa"
 # The preparation steps (issue: §5.1, §8.1) in the order a project goes through them.
 PREP_STEPS = ("teams", "qualification", "plans", "disclosure", "first_article")
+# Implementation-phase modules, loaded when a demo project enters implementation (事中).
+IMPLEMENTATION_STEPS = ("inspections", "sampling", "batches", "lot_inspection")
 
 
 def uscc(first17: str) -> str:
@@ -129,22 +131,38 @@ class Command(BaseCommand):
                 end_date=signed + dt.timedelta(days=365), quality_threshold=Decimal("95.00"))
             self._team(project, users, contractor_key)
             self._preparation(project, users, contractor_key, done, stuck)
-            self._advance_to(project, lead, target)
+            self._advance_to(project, lead, target, users=users, contractor_key=contractor_key)
 
     def _preparation(self, project, users, contractor_key, done, stuck) -> None:
         """Each preparation module's own demo: the steps ``done`` completed (gates met through the
         real records and signatures), the step ``stuck`` started but not finished."""
         from importlib import import_module
 
+        demo_users = self._demo_users(users, contractor_key)
+        for step in PREP_STEPS:
+            if step in done or step == stuck:
+                import_module(f"apps.{step}.demo").load(project=project, users=demo_users, complete=step in done)
+
+    @staticmethod
+    def _demo_users(users, contractor_key) -> dict:
         demo_users = dict(users)
         if contractor_key == "contractor_b":
             demo_users.update(contractor_pm=users["contractor_b_pm"],
                               special_inspector=users["contractor_b_inspector"],
                               operator=users["contractor_b_operator"],
                               security_officer=users["contractor_b_security"])
-        for step in PREP_STEPS:
-            if step in done or step == stuck:
-                import_module(f"apps.{step}.demo").load(project=project, users=demo_users, complete=step in done)
+        return demo_users
+
+    def _implementation(self, project, users, contractor_key) -> None:
+        """The implementation modules' demos (patrols, sampling settings, batches with their
+        three-level records, sampling inspections), on entering implementation."""
+        from importlib import import_module
+
+        demo_users = self._demo_users(users, contractor_key)
+        for step in IMPLEMENTATION_STEPS:
+            # The switching log is fed by the real sampling inspections, not sampling's demo lots.
+            import_module(f"apps.{step}.demo").load(project=project, users=demo_users, complete=step != "sampling")
+        project.refresh_from_db()
 
     def _team(self, project, users, contractor_key) -> None:
         lead = users["client_lead"]
@@ -166,7 +184,7 @@ class Command(BaseCommand):
                                    ("contractor_b_security", ProjectRole.SECURITY_OFFICER)]:
                 services.member_add(project=project, actor=lead, user=users[username], role=role)
 
-    def _advance_to(self, project, lead, target) -> None:
+    def _advance_to(self, project, lead, target, *, users, contractor_key) -> None:
         """Walk the project through the lifecycle as a client lead would, recording the paper
         records behind the gates that have no module yet."""
         from apps.projects.enums import PHASE_ORDER
@@ -181,6 +199,9 @@ class Command(BaseCommand):
                                          reference=f"纸质记录 {project.contract_no}-{result.gate.code}",
                                          note="演示数据：线下已完成")
             project = services.project_advance(project=project, user=lead)
+            if project.phase == Phase.IMPLEMENTATION:
+                self._implementation(project, users, contractor_key)
+                project.refresh_from_db()
         if target == Phase.SUSPENDED:
             services.project_suspend(project=project, user=lead, reason="承包方拒不整改，暂停项目（演示）")
 
