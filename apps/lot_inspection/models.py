@@ -46,6 +46,7 @@ class LotInspection(models.Model):
     floor_rate = models.DecimalField(_("minimum sampling rate (%)"), max_digits=5, decimal_places=2)
     floor_size = models.PositiveIntegerField(_("minimum sample size"))
     sample_size = models.PositiveIntegerField(_("sample size"))
+    # xgettext:no-python-format
     full_inspection = models.BooleanField(_("100 % inspection"), default=False)
     seed = models.BigIntegerField(_("random seed"))
 

@@ -316,9 +316,11 @@ def settings_update(project: Project, *, user, version: int, **values) -> Sampli
             raise DomainError(_("Give the AQL for fatal defects, or keep “any fatal defect rejects the lot”."),
                               field="aql_fatal")
         if locked.floor_rate_ordinary < Decimal("5"):
+            # xgettext:no-python-format
             raise DomainError(_("The minimum sampling rate cannot be below 5 % of the batch (DA/T 68.6 §5.2.1)."),
                               field="floor_rate_ordinary")
         if locked.floor_rate_classified < Decimal("15"):
+            # xgettext:no-python-format
             raise DomainError(_("The minimum sampling rate of classified archives cannot be below 15 % "
                                 "(DA/T 68.6 Annex A)."), field="floor_rate_classified")
         if locked.high_risk_floor_rate_ordinary < locked.floor_rate_ordinary:
