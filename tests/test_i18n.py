@@ -20,7 +20,8 @@ def test_compiled_catalogs_are_up_to_date():
         po = LOCALE / language / "LC_MESSAGES" / "django.po"
         mo = LOCALE / language / "LC_MESSAGES" / "django.mo"
         assert mo.exists(), f"{mo} is missing: run make messages"
-        compiled = {e.msgid: e.msgstr for e in polib.mofile(str(mo))}
-        source = {e.msgid: e.msgstr for e in polib.pofile(str(po)).translated_entries() if not e.msgid_plural}
+        compiled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(mo))}
+        source = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(po)).translated_entries()
+                  if not e.msgid_plural}
         stale = [k for k, v in source.items() if compiled.get(k) != v]
         assert not stale, f"{language}: compiled catalog is stale for {stale[:5]}: run make messages"
