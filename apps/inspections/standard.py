@@ -154,6 +154,20 @@ DEFECTS: dict[str, dict[str, list[tuple[str, str]]]] = {
     },
 }
 
+# Numeric indicators of Tables 1, 3 and 5 that no defect of §7.2 names: a measured value out of
+# the limit is still a defect, so the system adds one per indicator, named "<indicator>不达标" and
+# graded by Annex B's definitions (严重: 影响服务成果核心质量…或可能引发安全隐患; 一般: 不影响核心
+# 质量与安全). These are the system's wording, not the standard's; the client lead can regrade them
+# in the project's catalogue. (service type, Table row name, grade)
+INDICATOR_DEFECTS: list[tuple[str, str, str]] = [
+    (ServiceType.DIGITIZATION, "图像分辨率", DefectGrade.SERIOUS),
+    (ServiceType.STORAGE, "温湿度控制（湿度）", DefectGrade.SERIOUS),
+    (ServiceType.STORAGE, "调阅响应时效", DefectGrade.GENERAL),
+    (ServiceType.STORAGE, "应急演练", DefectGrade.SERIOUS),
+    (ServiceType.STORAGE, "监控覆盖", DefectGrade.SERIOUS),
+]
+INDICATOR_SUFFIX = "不达标"
+
 # §7.2.6: other services follow §7.1 — their catalogue starts from Annex B's common cases.
 GENERIC_SERVICE_TYPES = (ServiceType.CONSULTING, ServiceType.OTHER)
 
@@ -193,6 +207,15 @@ def defect_rows() -> list[dict]:
                     "description": f"§{clause}：{GRADE_DEFINITIONS[grade]}",
                     "check_item_code": item_codes.get((str(service_type), item_name), "") if item_name else "",
                 })
+    for service_type, item_name, grade in INDICATOR_DEFECTS:
+        prefix = CODE_PREFIX[service_type]
+        order += 1
+        rows.append({
+            "service_type": str(service_type), "code": f"{prefix}-{GRADE_LETTER[grade]}X{order}",
+            "name": f"{item_name}{INDICATOR_SUFFIX}", "grade": str(grade), "order": order,
+            "description": f"附录B：{GRADE_DEFINITIONS[grade]}",
+            "check_item_code": item_codes[(str(service_type), item_name)],
+        })
     for service_type in GENERIC_SERVICE_TYPES:
         prefix = CODE_PREFIX[service_type]
         for grade, cases in GRADE_CASES.items():

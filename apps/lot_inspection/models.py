@@ -10,6 +10,8 @@ copied so later catalogue edits do not rewrite the record).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -49,6 +51,11 @@ class LotInspection(models.Model):
     # xgettext:no-python-format
     full_inspection = models.BooleanField(_("100 % inspection"), default=False)
     seed = models.BigIntegerField(_("random seed"))
+    # The contract's acceptance rules as they stood when the inspection was opened (§7.1.4): the
+    # decision is taken against these, like the Ac/Re of ``plans``, whatever changes meanwhile.
+    pass_threshold = models.DecimalField(_("pass-rate threshold (%)"), max_digits=5, decimal_places=2,
+                                         default=Decimal("95.00"))
+    fatal_rejects = models.BooleanField(_("any fatal defect rejects"), default=True)
 
     status = models.CharField(_("status"), max_length=16, choices=InspectionStatus.choices,
                               default=InspectionStatus.OPEN)

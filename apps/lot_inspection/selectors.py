@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
@@ -77,6 +77,11 @@ def result_counts(inspection: LotInspection) -> dict:
     return agg
 
 
+def _floor_rate(conforming: int, inspected: int) -> Decimal:
+    """The pass rate rounded down, for a refusal (never shows a failing rate as the threshold)."""
+    return (Decimal(conforming) * 100 / Decimal(inspected)).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+
+
 def pass_rate(conforming: int, inspected: int) -> Decimal | None:
     """Pass rate in %, two decimals (§7.1.4: conforming items / inspected items)."""
     if not inspected:
@@ -101,12 +106,10 @@ def outcome(inspection: LotInspection, counts: dict | None = None, *, fatal_reje
     contract threshold, and no fatal defect was found (unless the contract allows it)."""
     from django.utils.translation import gettext as _
 
-    from .integration import fatal_rejects as settings_fatal_rejects
-
     counts = counts if counts is not None else result_counts(inspection)
-    project = inspection.project
+    threshold = inspection.pass_threshold
     if fatal_rejects is None:
-        fatal_rejects = settings_fatal_rejects(project)
+        fatal_rejects = inspection.fatal_rejects
     inspected = counts["conforming"] + counts["defective"]
     rate = pass_rate(counts["conforming"], inspected)
     labels = dict(DefectGrade.choices)
@@ -117,9 +120,11 @@ def outcome(inspection: LotInspection, counts: dict | None = None, *, fatal_reje
             reasons.append(_("%(grade)s: %(count)d defective items, more than the acceptance number Ac %(ac)d "
                              "(Re %(re)d)") % {"grade": labels[grade], "count": counts[grade], "ac": int(plan["ac"]),
                                                "re": int(plan["re"])})
-    if rate is not None and rate < project.quality_threshold:
+    # Compared exactly (conforming × 100 < threshold × inspected): 94.9975 % is below 95 % even
+    # though it displays as 95.00.
+    if inspected and Decimal(counts["conforming"]) * 100 < threshold * inspected:
         reasons.append(_("pass rate %(rate)s %% below the contract threshold %(threshold)s %%")
-                       % {"rate": rate, "threshold": project.quality_threshold})
+                       % {"rate": _floor_rate(counts["conforming"], inspected), "threshold": threshold})
     if fatal_rejects and counts[DefectGrade.FATAL] > 0:
         reasons.append(_("a fatal defect was found (any fatal defect rejects the batch)"))
     return Outcome(accepted=not reasons, pass_rate=rate, counts=counts, reasons=reasons, pending=counts["pending"])
@@ -150,8 +155,9 @@ class EscapeRate:
 
 def escape_rate(project: Project, service_type: str | None = None) -> EscapeRate:
     """Defective sampled items the contractor's inspection passed (``batch_item.contractor_passed``,
-    or no item list) over the checked sampled items it passed. Items still pending do not count."""
-    qs = SampledItem.objects.filter(inspection__project=project).exclude(result=ItemResult.PENDING)
+    or no item list) over the checked sampled items it passed, in decided inspections only: both
+    parties see it, and the contractor sees no result before the decision."""
+    qs = SampledItem.objects.filter(inspection__project=project, inspection__status=InspectionStatus.DECIDED)
     if service_type:
         qs = qs.filter(inspection__service_type=service_type)
     passed = Q(batch_item__isnull=True) | Q(batch_item__contractor_passed=True)
@@ -165,11 +171,11 @@ def escape_rate(project: Project, service_type: str | None = None) -> EscapeRate
 
 def summary(project: Project) -> dict:
     """The project's inspection summary: escape rate overall and per service type, pass rate
-    per decided batch, defects by grade."""
+    per decided batch, defects by grade (decided inspections only: the contractor sees it too)."""
     inspections = list(inspections_for_project(project))
     service_types = sorted({i.service_type for i in inspections})
     defects = {(row["st"], row["g"]): row["n"] for row in ItemDefect.objects.filter(
-        sampled_item__inspection__project=project).values(
+        sampled_item__inspection__project=project, sampled_item__inspection__status=InspectionStatus.DECIDED).values(
         st=F("sampled_item__inspection__service_type"), g=F("grade")).annotate(n=Count("id")).order_by()}
     decided = [i for i in inspections if i.status == InspectionStatus.DECIDED]
     labels = dict(ServiceType.choices)

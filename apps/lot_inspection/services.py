@@ -95,7 +95,8 @@ def open_inspection(batch, user) -> LotInspection:
             raise DomainError(_("The batch's item list is inconsistent with its quantity."))
         inspection = LotInspection(
             project=project, batch=locked, service_type=locked.service_type, lot_size=lot_size, seed=seed,
-            opened_by=user, **{k: snap[k] for k in ("regime", "level", "code_letter", "plans", "gb_sample_size",
+            opened_by=user, pass_threshold=project.quality_threshold,
+            fatal_rejects=integration.fatal_rejects(project), **{k: snap[k] for k in ("regime", "level", "code_letter", "plans", "gb_sample_size",
                                                     "floor_rate", "floor_size", "sample_size", "full_inspection")})
         inspection._change_reason = _("Sampling inspection opened: %(n)d of %(lot)d items drawn (seed %(seed)d)") % {
             "n": len(positions), "lot": lot_size, "seed": seed}

@@ -17,7 +17,10 @@ def test_ensure_catalogue_copies_the_projects_service_types(world):
     assert CheckItem.objects.filter(project=world.project).count() == 10
     assert set(CheckItem.objects.filter(project=world.project).values_list("service_type", flat=True)) == {
         "digitization"}
-    assert DefectType.objects.filter(project=world.project).count() == 9
+    # The 9 defects of §7.2.1 and the system's 图像分辨率不达标 for the dpi indicator.
+    assert DefectType.objects.filter(project=world.project).count() == 10
+    resolution = DefectType.objects.get(project=world.project, name="图像分辨率不达标")
+    assert resolution.grade == "serious" and resolution.check_item.code == "DIG-01"
     missing_page = DefectType.objects.get(project=world.project, code="DIG-F1")
     assert missing_page.grade == "fatal" and missing_page.check_item.code == "DIG-03"
     assert CheckItem.history.filter(project_id=world.project.pk).count() == 10
@@ -38,7 +41,8 @@ def test_a_service_type_added_later_gets_its_rows(world):
     world.project.refresh_from_db()
     services.ensure_catalogue(world.project)
     assert CheckItem.objects.filter(project=world.project, service_type="storage").count() == 10
-    assert DefectType.objects.filter(project=world.project, service_type="storage").count() == 8
+    # 8 defects of §7.2.3 and 4 indicator defects (humidity, retrieval, drills, CCTV).
+    assert DefectType.objects.filter(project=world.project, service_type="storage").count() == 12
 
 
 def _item(world, code):

@@ -115,6 +115,17 @@ def test_failing_measurement_makes_the_item_defective_with_the_linked_defect(w):
     assert item.measurements == {"skew_deg": -1.5, "dpi": 300}
 
 
+def test_low_resolution_alone_is_judged_with_the_indicator_defect(w):
+    """An image-QC tool reports only dpi: 250 < 300 dpi is a defect without the inspector naming one."""
+    inspection = open_for(w, items=50)
+    item = inspection.items.first()
+    services.record_results(inspection, w.inspector, [RowInput(label="1", item_id=item.pk,
+                                                               measurements={"dpi": "250"})])
+    item.refresh_from_db()
+    assert item.result == ItemResult.DEFECTIVE and item.worst_grade == "serious"
+    assert list(item.defects.values_list("defect_type__name", flat=True)) == ["图像分辨率不达标"]
+
+
 def test_bad_rows_save_nothing_and_name_each_row(w):
     inspection = open_for(w, items=50)
     a, b, c, d = list(inspection.items.order_by("position")[:4])
@@ -253,6 +264,35 @@ def test_pass_rate_below_threshold_rejects_even_within_ac(w):
     assert "threshold" in inspection.reason
 
 
+@pytest.mark.parametrize("conforming, inspected, accepted", [
+    (950, 1000, True),     # exactly 95 %
+    (949, 1000, False),    # 94.9 %
+    (1899, 1999, False),   # 94.9975 %: shown as 95.00 but below the threshold
+    (1900, 2000, True),
+])
+def test_pass_rate_threshold_is_compared_exactly(conforming, inspected, accepted):
+    inspection = LotInspection(plans={}, pass_threshold=Decimal("95.00"), fatal_rejects=True)
+    counts = {"conforming": conforming, "defective": inspected - conforming, "pending": 0,
+              "fatal": 0, "serious": 0, "general": inspected - conforming}
+    result = selectors.outcome(inspection, counts)
+    assert result.accepted is accepted
+    if not accepted:
+        assert "below the contract threshold" in result.reasons[0] and "95.00 %" in result.reasons[0]
+        assert "95.00 % below" not in result.reasons[0]  # the refused rate is shown rounded down
+
+
+def test_decision_uses_the_rules_in_force_when_the_inspection_was_opened(w):
+    from apps.projects.models import Project
+
+    inspection = open_for(w, items=200)
+    assert inspection.pass_threshold == Decimal("95.00") and inspection.fatal_rejects
+    Project.objects.filter(pk=w.project.pk).update(quality_threshold=Decimal("99.50"))
+    first = inspection.items.order_by("position").first()
+    all_conforming(inspection, w.inspector, except_positions={first.position: ["DIG-G1"]})
+    inspection = services.decide(inspection, w.inspector)
+    assert inspection.decision == Decision.ACCEPTED  # 98 % ≥ the 95 % in force when it was opened
+
+
 def test_general_defects_beyond_ac_reject(w):
     inspection = open_for(w, items=200)
     ac = inspection.plans["general"]["ac"]
@@ -313,6 +353,10 @@ def test_escape_rate_counts_defects_the_contractor_passed(w):
 
     BatchItem.objects.filter(batch=batch, position=drawn[0]).update(contractor_passed=False)
     all_conforming(inspection, w.inspector, except_positions={drawn[0]: ["DIG-G1"], drawn[1]: ["DIG-G1"]})
+    # Nothing shows before the decision (the contractor sees the rate too).
+    assert selectors.escape_rate(w.project).base == 0
+    assert selectors.summary(w.project)["defect_totals"] == [0, 0, 0]
+    services.decide(inspection, w.lead)
     rate = selectors.escape_rate(w.project)
     assert rate.base == len(drawn) - 1 and rate.escaped == 1
     assert rate.rate == (Decimal(100) / (len(drawn) - 1)).quantize(Decimal("0.01"))
