@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/import/", views.import_results, name="import"),
     path("<int:pk>/decide/", views.decide, name="decide"),
     path("<int:pk>/sample.csv", views.sample_csv, name="sample_csv"),
+    path("defects/<int:pk>/evidence/", views.defect_evidence, name="defect_evidence"),
 ]

@@ -284,3 +284,25 @@ def sample_csv(request, pk):
                                        f"filename*=UTF-8''{quote(filename)}")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_GET
+def defect_evidence(request, pk):
+    """One defect found by sampling with its evidence files (photos, scans, tool reports): the
+    client's inspectors attach them while the inspection is open (§7.2, Annex B)."""
+    from django.http import Http404
+
+    from .models import ItemDefect
+
+    try:
+        defect = (ItemDefect.objects.select_related("sampled_item__inspection__project", "sampled_item__batch_item",
+                                                    "defect_type", "created_by").get(pk=pk))
+    except (ItemDefect.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+    inspection = selectors.inspection_for_user(request.user, defect.sampled_item.inspection_id)
+    if not rules.test_rule("may_see_lot_sample", request.user, inspection):
+        raise Http404
+    return render(request, "lot_inspection/defect_evidence.html", {
+        "project": inspection.project, "inspection": inspection, "defect": defect, "item": defect.sampled_item})
+

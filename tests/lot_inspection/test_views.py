@@ -158,3 +158,38 @@ def test_entry_page_renders_2000_items_with_constant_queries(w, login, django_as
     with django_assert_max_num_queries(25):
         response = client.get(f"/lot-inspection/{inspection.pk}/entry/")
     assert response.content.decode().count('type="radio"') == 3 * inspection.sample_size
+
+
+def test_defect_evidence_is_attached_by_client_inspectors_while_open(w, login):
+    from django.core.files.base import ContentFile
+
+    from apps.attachments.services import attachment_add
+    from apps.core.errors import PermissionDenied
+    from apps.lot_inspection import services
+    from apps.lot_inspection.models import ItemDefect
+
+    inspection = open_for(w, items=60)
+    first = inspection.items.order_by("position").first()
+    all_conforming(inspection, w.inspector, except_positions={first.position: ["DIG-G1"]})
+    defect = ItemDefect.objects.get()
+    url = f"/lot-inspection/defects/{defect.pk}/evidence/"
+    detail = login(w.inspector).get(f"/lot-inspection/{inspection.pk}/").content.decode()
+    assert url in detail
+    page = login(w.inspector).get(url)
+    assert page.status_code == 200 and "DIG-G1" in page.content.decode()
+    photo = ContentFile(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, name="偏斜.png")
+    with pytest.raises(PermissionDenied):  # the contractor adds no evidence to the client's finding
+        attachment_add(record=defect, project=w.project, user=w.pm, uploaded_file=photo, kind="evidence")
+    attachment_add(record=defect, project=w.project, user=w.inspector, uploaded_file=photo, kind="evidence")
+    # The contractor sees neither the finding nor its evidence before the decision; outsiders never.
+    assert login(w.pm).get(url).status_code == 404
+    assert login(w.outsider).get(url).status_code == 404
+    assert login(w.regulator).get(url).status_code == 200
+    services.decide(inspection, w.lead)
+    body = login(w.pm).get(url).content.decode()
+    assert "偏斜.png" in body
+    with pytest.raises(PermissionDenied):  # decided: the record stays as decided
+        attachment_add(record=ItemDefect.objects.get(pk=defect.pk), project=w.project, user=w.inspector,
+                       uploaded_file=ContentFile(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, name="late.png"),
+                       kind="evidence")
+    assert login(w.inspector).get("/lot-inspection/defects/999999/evidence/").status_code == 404
