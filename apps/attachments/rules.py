@@ -32,11 +32,26 @@ def attachment_is_present(user, attachment) -> bool:
     return attachment is not None and not attachment.is_removed
 
 
+@rules.predicate
+def record_still_open(user, attachment) -> bool:
+    """A file leaves a record only while the record still takes files (its ``can_add_attachment``
+    hook, asked for the uploader): once a round is submitted, a record signed or a verification
+    decided, its files are part of what was reviewed and signed, and stay."""
+    if attachment is None:
+        return False
+    record = attachment.record
+    if record is None:
+        return True
+    hook = getattr(record, "can_add_attachment", None)
+    return not callable(hook) or bool(hook(attachment.uploaded_by))
+
+
 # Regulators never upload (read-only); any active project role may, the client lead included.
 can_add_attachment = is_active_user & ~is_read_only & (is_project_member | is_client_lead)
 # The uploader (while still on the project) or the project's client lead.
 can_remove_attachment = (is_active_user & ~is_read_only & attachment_is_present
-                         & ((is_uploader & is_member_of_attachment_project) | is_lead_of_attachment_project))
+                         & ((is_uploader & is_member_of_attachment_project) | is_lead_of_attachment_project)
+                         & record_still_open)
 
 rules.add_rule("can_add_attachment", can_add_attachment)
 rules.add_rule("can_remove_attachment", can_remove_attachment)

@@ -137,6 +137,11 @@ def attachment_remove(*, attachment: Attachment, user, reason: str) -> Attachmen
         raise PermissionDenied(_("Regulator accounts are read-only and cannot remove files."))
     if attachment.is_removed:
         raise DomainError(_("This attachment has already been removed."), code="illegal_transition")
+    from .rules import record_still_open
+
+    if not record_still_open(user, attachment):
+        raise PermissionDenied(_("The record has been submitted, signed or decided: its files can no longer be "
+                                 "removed."))
     if not rules.test_rule("can_remove_attachment", user, attachment):
         raise PermissionDenied(_("Only the uploader or the client project lead can remove this attachment."))
     if not reason:

@@ -282,3 +282,27 @@ def test_files_can_be_attached_only_while_the_round_is_a_draft(world):
     with pytest.raises(DomainError):
         attachment_add(record=doc, project=world.project, user=world.pm, kind="certificate",
                        uploaded_file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="late.pdf"))
+
+
+def test_files_of_a_submitted_round_can_no_longer_be_removed(world):
+    from django.core.files.base import ContentFile
+
+    import rules as django_rules
+
+    from apps.attachments.services import attachment_add, attachment_remove
+
+    review = open_round(world)
+    doc = add_documents(world, review, DOCS[:1])[0]
+    kept = attachment_add(record=doc, project=world.project, user=world.pm, kind="certificate",
+                          uploaded_file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="营业执照.pdf"))
+    spare = attachment_add(record=doc, project=world.project, user=world.pm, kind="certificate",
+                           uploaded_file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="多余.pdf"))
+    attachment_remove(attachment=spare, user=world.pm, reason="传错了")  # a draft: allowed
+    add_documents(world, review, DOCS[1:])
+    services.qualification_submit(review=review, user=world.pm)
+    for user in (world.pm, world.lead):  # neither the uploader nor the client lead, once submitted
+        assert not django_rules.test_rule("can_remove_attachment", user, kept)
+        with pytest.raises(PermissionDenied, match="can no longer be removed"):
+            attachment_remove(attachment=kept, user=user, reason="撤回")
+    kept.refresh_from_db()
+    assert not kept.is_removed
