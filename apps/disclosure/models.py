@@ -56,9 +56,13 @@ class TechnicalDisclosure(SignableMixin, models.Model):
         return self.project
 
     def can_add_attachment(self, user) -> bool:
+        # The client organises the disclosure and fills its checklist (§5.1.3), until it is signed.
+        from apps.accounts.enums import ProjectRole
+        from apps.projects.rules import has_project_role
         from apps.signatures.models import Signature
 
-        return not Signature.objects.for_record(self).exists()
+        return (has_project_role(user, self.project, ProjectRole.CLIENT_LEAD, ProjectRole.CLIENT_INSPECTOR)
+                and not Signature.objects.for_record(self).exists())
 
     def signed_content(self) -> dict:
         from apps.attachments.models import Attachment

@@ -174,9 +174,16 @@ class FirstArticleVerification(SignableMixin, models.Model):
         return self.project
 
     def can_add_attachment(self, user) -> bool:
+        # The contractor's submitters (its own check) and the client's verifiers (their findings),
+        # until the record is signed.
         from apps.signatures.models import Signature
 
-        return not Signature.objects.for_record(self).exists()
+        from .rules import SUBMITTER_ROLES, VERIFIER_ROLES
+        from apps.projects.rules import has_project_role
+
+        return ((has_project_role(user, self.project, *SUBMITTER_ROLES)
+                 or has_project_role(user, self.project, *VERIFIER_ROLES))
+                and not Signature.objects.for_record(self).exists())
 
 
 class WorkContactSheet(models.Model):
@@ -220,6 +227,14 @@ class WorkContactSheet(models.Model):
     def get_attachment_project(self):
         return self.project
 
+    def can_add_attachment(self, user) -> bool:
+        # The client's verifiers write the contact sheet; files stay once it is closed.
+        from apps.projects.rules import has_project_role
+
+        from .rules import VERIFIER_ROLES
+
+        return self.state != ContactSheetState.CLOSED and has_project_role(user, self.project, *VERIFIER_ROLES)
+
 
 class RectificationSheet(models.Model):
     """项目问题整改单 (§8.2.1): the contractor's answer to a work contact sheet."""
@@ -252,3 +267,12 @@ class RectificationSheet(models.Model):
 
     def get_attachment_project(self):
         return self.project
+
+    def can_add_attachment(self, user) -> bool:
+        # The contractor answers with its evidence, while the contact sheet is not closed.
+        from apps.projects.rules import has_project_role
+
+        from .rules import SUBMITTER_ROLES
+
+        return (self.contact_sheet.state != ContactSheetState.CLOSED
+                and has_project_role(user, self.project, *SUBMITTER_ROLES))
