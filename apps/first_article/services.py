@@ -105,6 +105,11 @@ def verification_submit(*, project: Project, user, batch_description: str, quant
     """
     _require("may_submit_first_article", user, project,
              _("Only the contractor's project manager or special inspector can submit the first batch."))
+    from apps.teams.selectors import may_do_contractor_work
+
+    if not may_do_contractor_work(user, project):
+        raise PermissionDenied(_("Your staff filing on this project has not been approved by the client: only filed "
+                                 "and approved contractor staff can submit the first batch (§8.1.1)."))
     batch_description = _text(batch_description, field="batch_description", label=_("Batch"), max_length=200)
     batch_no = _text(batch_no, field="batch_no", label=_("Batch number"), required=False, max_length=64)
     self_check_result = _text(self_check_result, field="self_check_result",

@@ -53,14 +53,26 @@ def latest_submitted(project) -> PlanVersion | None:
     return project.plan_versions.exclude(status=PlanStatus.DRAFT).order_by("-number").first()
 
 
+def _pending_after(project, in_force: PlanVersion):
+    """A later version under review: submitted, or approved but not yet signed."""
+    return (project.plan_versions.filter(number__gt=in_force.number,
+                                         status__in=[PlanStatus.SUBMITTED, PlanStatus.APPROVED])
+            .order_by("-number").first())
+
+
 def plan_is_approved(project) -> bool:
-    """Gate ``plan_approved``: the latest submitted version is approved with a valid client
-    signature. Submitting a new version puts the plan back under review (gate unmet)."""
-    version = latest_submitted(project)
-    return bool(version and version.status == PlanStatus.APPROVED and approval_signature(version))
+    """Gate ``plan_approved``: a version is in force (approved with a valid client signature) and
+    no later version awaits review. A changed plan submitted for review must be reviewed first; a
+    change that was returned leaves the version in force standing."""
+    in_force = plan_in_force(project)
+    return in_force is not None and _pending_after(project, in_force) is None
 
 
 def plan_evidence(project) -> tuple[str, str] | None:
+    in_force = plan_in_force(project)
+    if in_force is not None and _pending_after(project, in_force) is None:
+        return (_("Plan version %(n)d: %(s)s") % {"n": in_force.number, "s": _("approved, in force")},
+                in_force.get_absolute_url())
     version = latest_submitted(project) or project.plan_versions.order_by("-number").first()
     if version is None:
         return None

@@ -25,6 +25,18 @@ def is_approved_staff(user, project: Project) -> bool:
             and project.members.filter(user=user, is_active=True, role__in=list(CONTRACTOR_ROLES)).exists())
 
 
+def may_do_contractor_work(user, project: Project) -> bool:
+    """§8.1.1 for work other modules assign (e.g. submitting the first batch): approved staff only,
+    under the same setting as signing (``TEAMS_STRICT_SIGNER_CHECK``, on by default; when off, once
+    the project has any staff filing)."""
+    from django.conf import settings
+
+    if not getattr(settings, "TEAMS_STRICT_SIGNER_CHECK", True) and not StaffFiling.objects.filter(
+            project=project).exists():
+        return True
+    return is_approved_staff(user, project)
+
+
 def approved_staff(project: Project) -> QuerySet:
     """The people whose filing on the project is approved."""
     from django.contrib.auth import get_user_model

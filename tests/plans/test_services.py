@@ -61,6 +61,18 @@ def test_new_version_after_approval_puts_the_plan_back_under_review(world):
     assert selectors.plan_is_approved(world.project) and selectors.plan_in_force(world.project) == v2
 
 
+def test_a_returned_change_leaves_the_version_in_force_and_the_gate_standing(world):
+    v1 = approved(world)
+    v2 = services.plan_version_revise(version=v1, user=world.pm, reason="调整进度计划")
+    v2 = services.plan_version_submit(version=v2, user=world.pm)
+    assert not selectors.plan_is_approved(world.project)  # under review
+    services.plan_version_return(version=v2, user=world.lead, comments="进度安排不合理")
+    assert selectors.plan_in_force(world.project) == v1
+    assert selectors.plan_is_approved(world.project)
+    label, url = selectors.plan_evidence(world.project)
+    assert "1" in label and url == v1.get_absolute_url()
+
+
 def test_cannot_approve_a_draft_or_submit_twice(world):
     version = draft(world)
     with pytest.raises(PermissionDenied):

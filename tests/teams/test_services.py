@@ -275,3 +275,20 @@ def test_integrity_pledge_signed_by_its_member_only(world):
         services.pledge_create(project=world.project, user=world.lead, member=world.pm)
     with pytest.raises(PermissionDenied):
         services.pledge_create(project=world.project, user=world.inspector, member=world.acceptance)
+
+
+def test_unapproved_staff_cannot_submit_the_first_batch(world, settings):
+    import datetime as dt
+
+    from apps.first_article.services import verification_submit
+
+    settings.TEAMS_STRICT_SIGNER_CHECK = True
+    kwargs = dict(project=world.project, batch_description="首批 100 卷", quantity=100, unit="item",
+                  batch_date=dt.date(2026, 10, 12), self_check_result="自检合格")
+    with pytest.raises(PermissionDenied, match="not been approved"):
+        verification_submit(user=world.special, **kwargs)
+    filing = file_person(world, world.special, ProjectRole.CONTRACTOR_INSPECTOR)
+    with pytest.raises(PermissionDenied, match="not been approved"):
+        verification_submit(user=world.special, **kwargs)
+    services.staff_filing_approve(filing=filing, user=world.lead)
+    assert verification_submit(user=world.special, **kwargs).round_no == 1
