@@ -10,14 +10,14 @@ def disclosure_signed(project) -> bool:
 
 
 def disclosure_evidence(project):
-    from django.utils.translation import gettext as gettext_now
+    from django.utils.translation import gettext
 
     from .selectors import latest_disclosure
 
     latest = latest_disclosure(project)
     if latest is None:
         return None
-    label = gettext_now("%(d)s of %(date)s") % {"d": latest, "date": latest.meeting_date.isoformat()}
+    label = gettext("%(d)s of %(date)s") % {"d": latest, "date": latest.meeting_date.isoformat()}
     return label, latest.get_absolute_url()
 
 

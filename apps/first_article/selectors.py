@@ -95,8 +95,16 @@ def first_article_evidence(project: Project) -> tuple[str, str] | None:
     latest = latest_verification(project)
     if latest is None:
         return None
-    label = _("First article verification, round %(n)d: %(status)s") % {
-        "n": latest.round_no, "status": latest.get_status_display()}
+    status = latest.get_status_display()
+    if latest.status == VerificationStatus.PASSED:
+        parties = signature_parties(latest)
+        if not parties["all_valid"]:
+            status = _("passed, but a signature is no longer valid")
+        elif not (parties[Party.CLIENT] and parties[Party.CONTRACTOR]):
+            missing = [str(label) for party, label in ((Party.CLIENT, _("client")), (Party.CONTRACTOR, _("contractor")))
+                       if not parties[party]]
+            status = _("passed, awaiting the signature of: %(who)s") % {"who": "、".join(missing)}
+    label = _("First article verification, round %(n)d: %(status)s") % {"n": latest.round_no, "status": status}
     return label, latest.get_absolute_url()
 
 

@@ -129,7 +129,7 @@ registry.declare("plan_approved", label=_("Implementation plan and QA sub-plan a
 registry.declare("disclosure_signed", label=_("Technical disclosure signed by both parties"), clause="§5.1.3, §6.1.2",
                  guards=(Phase.IMPLEMENTATION,), provided_by="disclosure")
 registry.declare("first_article_passed", label=_("First article / first batch verification passed"),
-                 clause="§5.1.4, Annex C", guards=(BATCH_SUBMISSION,), provided_by="first_article")
+                 clause="§5.1.4, 附录C", guards=(BATCH_SUBMISSION,), provided_by="first_article")
 registry.declare("no_open_tickets", label=_("No open rectification ticket"), clause="§5.3.1, §4.4",
                  guards=(Phase.ACCEPTANCE,), provided_by="rectification")
 registry.declare("acceptance_passed", label=_("Acceptance passed"), clause="§5.3.1, §8.3",

@@ -216,3 +216,17 @@ class QualificationDocument(models.Model):
         if not self.service_types and self.kind != DocumentKind.SERVICE_QUALIFICATION:
             return []
         return [s for s in self.project.service_types if s not in self.service_types]
+
+    @property
+    def service_type_labels(self) -> list[str]:
+        from apps.projects.enums import ServiceType
+
+        labels = dict(ServiceType.choices)
+        return [str(labels.get(s, s)) for s in self.service_types]
+
+    @property
+    def missing_service_type_labels(self) -> list[str]:
+        from apps.projects.enums import ServiceType
+
+        labels = dict(ServiceType.choices)
+        return [str(labels.get(s, s)) for s in self.missing_service_types]

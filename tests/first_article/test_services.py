@@ -71,6 +71,19 @@ def test_gate_evidence_links_to_the_latest_round(world):
     assert not result.met and result.evidence[1] == f"/first-article/{v.pk}/"
 
 
+def test_gate_evidence_names_the_missing_signatures(world):
+    from apps.first_article.selectors import first_article_evidence
+
+    v = verify_pass(submit(world), world.inspector)
+    assert "awaiting the signature of: client、contractor" in first_article_evidence(world.project)[0]
+    sign(v, world.inspector, Party.CLIENT)
+    assert first_article_evidence(world.project)[0].endswith("awaiting the signature of: contractor")
+    sign(v, world.pm, Party.CONTRACTOR)
+    assert first_article_evidence(world.project)[0].endswith(": passed")
+    FirstArticleVerification.objects.filter(pk=v.pk).update(quantity=9999)
+    assert "no longer valid" in first_article_evidence(world.project)[0]
+
+
 # ---------------------------------------------------------------- fail loop
 
 def test_fail_loop_until_pass(world):
