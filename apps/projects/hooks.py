@@ -25,6 +25,22 @@ def project_created(*, project, user) -> None:
         hook(project=project, user=user)
 
 
+_signed_changed: list[Callable] = []
+
+
+def on_contract_signed_changed(hook: Callable) -> Callable:
+    """``hook(project=project, user=user)`` after the contract signing date changed (dates that
+    count from it, like the qualification review's, move with it); inside the update's transaction."""
+    if hook not in _signed_changed:
+        _signed_changed.append(hook)
+    return hook
+
+
+def contract_signed_changed(*, project, user) -> None:
+    for hook in list(_signed_changed):
+        hook(project=project, user=user)
+
+
 # ---------------------------------------------------------------- history sources
 
 _history_sources: list[Callable] = []

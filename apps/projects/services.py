@@ -111,6 +111,9 @@ def project_update(*, project: Project, user, expected_version: int, reason: str
                               field="contract_no") from exc
         if {"contract_signed_on"} & set(changed):
             stage_tasks_sync(project=locked)
+            from .hooks import contract_signed_changed
+
+            contract_signed_changed(project=locked, user=user)
     return locked
 
 

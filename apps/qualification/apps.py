@@ -17,3 +17,8 @@ class QualificationConfig(AppConfig):
         registry.implement("qualification_approved", qualification_is_approved, evidence=qualification_evidence)
         # Annex A: due 5 working days after signing; the deadline exists from the project's creation.
         on_project_created(create_review_deadline)
+        from apps.projects.hooks import on_contract_signed_changed
+
+        from .services import reschedule_review_deadline
+
+        on_contract_signed_changed(reschedule_review_deadline)

@@ -68,6 +68,18 @@ def create_review_deadline(*, project: Project, user) -> None:
                     responsible_org=project.client, responsible_user=responsible, user=user)
 
 
+def reschedule_review_deadline(*, project: Project, user) -> None:
+    """The signing date changed: the open review deadline counts from the new date."""
+    from apps.deadlines.enums import DeadlineState
+    from apps.deadlines.models import Deadline
+    from apps.deadlines.services import deadline_reschedule
+
+    for deadline in Deadline.objects.filter(project=project, kind=DeadlineKind.QUALIFICATION_REVIEW,
+                                            state=DeadlineState.OPEN).exclude(base_date=project.contract_signed_on):
+        deadline_reschedule(deadline=deadline, user=user, base_date=project.contract_signed_on,
+                            reason=_("The contract signing date changed"))
+
+
 # ---------------------------------------------------------------- rounds
 
 def qualification_round_open(*, project: Project, user) -> QualificationReview:

@@ -234,6 +234,19 @@ def staff_filing_end(*, filing: StaffFiling, user, reason: str) -> StaffFiling:
                  _("Only the client's project lead can end a filing."))
         if locked.status != FilingStatus.APPROVED:
             raise DomainError(_("Only an approved filing can be ended."), code="illegal_transition")
+        # §5.2.4: a person filed for the same post after this one is in effect a replacement; it
+        # goes through a staff change (which refuses a lower qualification), not around it.
+        later = (StaffFiling.objects.filter(project=locked.project, role=locked.role, status=FilingStatus.APPROVED,
+                                            decided_at__gt=locked.decided_at).exclude(pk=locked.pk)
+                 if locked.decided_at else StaffFiling.objects.none())
+        today = timezone.localdate()
+        for incoming in later:
+            try:
+                _refuse_lower_qualification(leaving=locked, incoming=incoming, day=today)
+            except DomainError as exc:
+                raise DomainError(_("%(why)s Ending the filing would replace %(old)s this way: request a staff "
+                                    "change instead.") % {"why": exc.message, "old": locked.person},
+                                  code="lower_qualification") from None
         _end(locked, user=user, reason=reason)
     return locked
 

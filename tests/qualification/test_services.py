@@ -306,3 +306,17 @@ def test_files_of_a_submitted_round_can_no_longer_be_removed(world):
             attachment_remove(attachment=kept, user=user, reason="撤回")
     kept.refresh_from_db()
     assert not kept.is_removed
+
+
+def test_changing_the_signing_date_moves_the_review_deadline(world):
+    from apps.projects.models import Project
+    from apps.projects.services import project_update
+
+    project = Project.objects.get(pk=world.project.pk)
+    project_update(project=project, user=world.lead, expected_version=project.version,
+                   contract_signed_on=dt.date(2026, 10, 12))
+    deadline = Deadline.objects.get(project=world.project, kind="qualification_review")
+    assert deadline.base_date == dt.date(2026, 10, 12)
+    assert deadline.due_date == dt.date(2026, 10, 19)  # 5 working days after Mon 10-12
+    task = world.project.stage_tasks.get(step="qualification_review")
+    assert task.due_date == deadline.due_date  # the Annex A row and the reminder agree

@@ -153,6 +153,19 @@ def test_staff_change_refused_when_newcomer_less_qualified(world, newcomer):
                                       incoming=incoming, reason="调岗", planned_date=timezone.localdate())
 
 
+def test_lower_qualified_replacement_cannot_go_around_the_staff_change(world, newcomer):
+    filings = approve_all(world)
+    junior = file_person(world, newcomer, ProjectRole.CONTRACTOR_INSPECTOR, cert_level=CertificateLevel.JUNIOR)
+    services.staff_filing_approve(filing=junior, user=world.inspector)  # a second inspector may be added
+    with pytest.raises(DomainError, match="request a staff change") as exc:
+        services.staff_filing_end(filing=filings["special"], user=world.lead, reason="离职")
+    assert exc.value.code == "lower_qualification"
+    assert StaffFiling.objects.get(pk=filings["special"].pk).status == FilingStatus.APPROVED
+    # Ending someone whose post was not taken by a less qualified person is still possible.
+    assert services.staff_filing_end(filing=filings["operator"], user=world.lead,
+                                     reason="离职").status == FilingStatus.ENDED
+
+
 def test_staff_change_approved_updates_filings_members_and_deadline(world, newcomer):
     filings = approve_all(world)
     incoming = file_person(world, newcomer, ProjectRole.CONTRACTOR_INSPECTOR, cert_level=CertificateLevel.SENIOR,
