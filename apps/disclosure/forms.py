@@ -4,9 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+from apps.core.forms import DateInput
 
 
 class DisclosureForm(forms.Form):

@@ -9,36 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import User
 from apps.projects.enums import ServiceType
 from apps.projects.models import ProjectMember
+from apps.core.forms import DateInput, MultipleFileField
 
 from .enums import DefectGrade, KeyNodeResult, LedgerKind, Metric
 from .models import CODE_MAX, NAME_MAX, TEXT_MAX
 from .rules import INSPECTOR_ROLES
 
 OTHER_NODE = "__other__"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("format", "%Y-%m-%d")
-        super().__init__(**kwargs)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, (list, tuple)):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
 
 
 class _Styled(forms.Form):

@@ -30,7 +30,7 @@ from simple_history.utils import bulk_create_with_history
 
 from apps.core.errors import DomainError, PermissionDenied
 from apps.core.history import history_context, save_with_history
-from apps.core.validation import full_clean_or_error
+from apps.core.validation import clean_text, full_clean_or_error
 from apps.projects.enums import ServiceType
 from apps.projects.models import Project, ProjectMember
 
@@ -53,19 +53,7 @@ def _require(rule: str, user, obj, message: str) -> None:
 
 
 def _text(value, *, field: str, label: str, required: bool = True, max_length: int = TEXT_MAX) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise DomainError(_("%(label)s must be text.") % {"label": label}, field=field)
-    value = value.strip()
-    if required and not value:
-        raise DomainError(_("%(label)s is required.") % {"label": label}, field=field)
-    if len(value) > max_length:
-        raise DomainError(_("%(label)s is too long (at most %(n)d characters).") % {"label": label, "n": max_length},
-                          field=field)
-    if "\x00" in value:
-        raise DomainError(_("%(label)s contains a character that is not allowed.") % {"label": label}, field=field)
-    return value
+    return clean_text(value, field=field, label=label, required=required, max_length=max_length)
 
 
 def _date(value, *, field: str, label: str, project: Project) -> dt.date:

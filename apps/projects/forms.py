@@ -7,17 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.enums import OrgKind, ProjectRole
 from apps.accounts.models import Organization
+from apps.core.forms import DateInput
 
 from .enums import ServiceType
 from .models import Project
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("format", "%Y-%m-%d")
-        super().__init__(**kwargs)
 
 
 class ProjectForm(forms.ModelForm):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.enums import CONTRACTOR_ROLES, ProjectRole
+from apps.core.forms import DateInput
 
 from .enums import ChangeStatus, FilingStatus
 from .models import Equipment, StaffFiling
@@ -19,10 +20,6 @@ def _bootstrap(form: forms.Form) -> None:
             widget.attrs.setdefault("class", "form-select")
         else:
             widget.attrs.setdefault("class", "form-control")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class StaffFilingForm(forms.ModelForm):
