@@ -181,11 +181,12 @@ def validate_rows(rows: list[dict]) -> list[dict]:
             problems.append(_("the archive code (档号) is missing"))
         elif len(code) > ARCHIVE_CODE_MAX:
             problems.append(_("the archive code is too long (at most %(n)d characters)") % {"n": ARCHIVE_CODE_MAX})
-        elif code in seen:
-            problems.append(_("the archive code %(code)s is already on row %(row)d") % {"code": code,
-                                                                                       "row": seen[code]})
+        elif code.casefold() in seen:
+            # Case-insensitively: results are matched to items by 档号 regardless of case.
+            problems.append(_("the archive code %(code)s is already on row %(row)d") % {
+                "code": code, "row": seen[code.casefold()]})
         else:
-            seen[code] = number
+            seen[code.casefold()] = number
         if len(title) > TITLE_MAX:
             problems.append(_("the title is too long (at most %(n)d characters)") % {"n": TITLE_MAX})
         if len(file_name) > FILE_NAME_MAX:

@@ -84,3 +84,11 @@ def test_too_many_rows():
 def test_too_large():
     with pytest.raises(DomainError, match="too large"):
         parse_item_file(b"a" * (10 * 1024 * 1024 + 1), "x.csv")
+
+
+def test_archive_codes_differing_only_in_case_are_duplicates():
+    # Results are matched to items by 档号 regardless of case, so a-1 and A-1 cannot both exist.
+    with pytest.raises(DomainError) as exc:
+        parse_item_file("档号,题名\nA-1,一\na-1,二\n".encode(), "x.csv")
+    assert exc.value.details == ["Row 3: the archive code a-1 is already on row 2"] or \
+        "already on row 2" in exc.value.details[0]
