@@ -68,5 +68,13 @@ def qualification_evidence(project) -> tuple[str, str] | None:
     state = review.get_status_display()
     if review.status == ReviewStatus.APPROVED and approval_signature(review) is None:
         state = _("approved, awaiting the client lead's signature")
+    elif review.status == ReviewStatus.APPROVED:
+        from apps.deadlines.enums import DeadlineKind, DeadlineState
+        from apps.deadlines.models import Deadline
+
+        if Deadline.objects.filter(project=project, kind=DeadlineKind.QUALIFICATION_REVIEW,
+                                   state=DeadlineState.MISSED).exists():
+            # Annex A: due 5 working days after signing; done, but after that.
+            state = _("%(state)s, after the 5-working-day limit") % {"state": state}
     return (_("Qualification review round %(n)d: %(s)s") % {"n": review.round_no, "s": state},
             review.get_absolute_url())

@@ -320,3 +320,12 @@ def test_changing_the_signing_date_moves_the_review_deadline(world):
     assert deadline.due_date == dt.date(2026, 10, 19)  # 5 working days after Mon 10-12
     task = world.project.stage_tasks.get(step="qualification_review")
     assert task.due_date == deadline.due_date  # the Annex A row and the reminder agree
+
+
+def test_late_approval_says_so_on_the_gate_and_annex_a(world):
+    from apps.qualification.selectors import qualification_evidence
+
+    approved_round(world)  # signed 2026-09-25, due 2026-10-09: approved after that
+    deadline = Deadline.objects.get(project=world.project, kind="qualification_review")
+    assert deadline.state == DeadlineState.MISSED
+    assert "after the 5-working-day limit" in qualification_evidence(world.project)[0]
