@@ -193,6 +193,14 @@ class SampledItem(models.Model):
     def __str__(self) -> str:
         return gettext("Sampled item %(n)d") % {"n": self.position}
 
+    @property
+    def measurements_display(self) -> str:
+        """The measured values with their indicators' names, e.g. "图像分辨率（dpi） 300"."""
+        from apps.inspections.enums import Metric
+
+        labels = dict(Metric.choices)
+        return "；".join(f"{labels.get(k, k)} {v}" for k, v in (self.measurements or {}).items())
+
     def get_absolute_url(self) -> str:
         return reverse("lot_inspection:detail", args=[self.inspection_id]) + f"#item-{self.position}"
 
