@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.accounts.models import User
 from apps.projects.enums import ServiceType
@@ -166,7 +167,7 @@ YES_NO = [("", _("all")), ("1", _("with problems")), ("0", _("without problems")
 
 class LedgerFilterForm(_Styled):
     kind = forms.ChoiceField(label=_("kind"), choices=[("", _("all"))] + list(LedgerKind.choices), required=False)
-    date_from = forms.DateField(label=_("from"), required=False, widget=DateInput())
+    date_from = forms.DateField(label=pgettext_lazy("date range", "from"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("to"), required=False, widget=DateInput())
     inspector = forms.TypedChoiceField(label=_("inspector"), required=False, coerce=int, empty_value=None)
     batch = forms.IntegerField(label=_("batch id"), required=False, min_value=1, max_value=2**62)
