@@ -32,6 +32,8 @@ urlpatterns = [
     path("batches/", include("apps.batches.urls")),
     path("inspections/", include("apps.inspections.urls")),
     path("lot-inspection/", include("apps.lot_inspection.urls")),
+    path("problems/", include("apps.rectification.urls")),
+    path("control/", include("apps.control.urls")),
     path("api/", include("apps.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -59,6 +59,8 @@ LOCAL_APPS = [
     "apps.batches",
     "apps.inspections",
     "apps.lot_inspection",
+    "apps.rectification",
+    "apps.control",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
