@@ -38,6 +38,7 @@ import threading
 from collections.abc import Iterable
 from contextlib import contextmanager
 
+from .ledger import ATTR as LEDGER_ATTR, expand_ledgers
 from .fonts import (
     BUILD_COMMAND,
     FontSet,
@@ -185,6 +186,8 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
             "No built font has %s; they will print as empty boxes.",
             " ".join(f"U+{cp:04X}" for cp in sorted(missing)[:20]),
         )
+    if LEDGER_ATTR in html:
+        html = expand_ledgers(html, font_set)
     plan = _split_plan(html) if _split_workers() > 0 else None
     if plan is not None:
         pdf = _render_split(plan, families, base_url=base_url)
@@ -228,6 +231,7 @@ def _render_one(
 
 SPLIT_ATTR = "data-pdf-split"
 SPLIT_MIN_ROWS = 120  # below this, one render is as fast as the fork/merge overhead
+LEDGER_SPLIT_MIN_ROWS = 2000  # the same for a ledger expanded by apps/reports/ledger.py
 SPLIT_TIMEOUT = 300  # seconds; a worker that takes longer is killed, the render done here
 MARGIN_BOXES = (
     "top-left-corner top-left top-center top-right top-right-corner right-top right-middle "
@@ -349,7 +353,11 @@ def _split_plan(html: str) -> _SplitPlan | None:
         return None  # the table is inside another element: not split (yet)
     rows = re.split(r"(?=<tr\b)", html[tbody.end():tbody_end.start()], flags=re.I)
     lead, rows = rows[0], rows[1:]
-    if len(rows) < SPLIT_MIN_ROWS or lead.strip():
+    # A ledger laid out as text lines (apps/reports/ledger.py) costs ~1.7 ms a row, not
+    # ~6: below ~50 pages the overlay and the merge cost more than the second core saves
+    # (and on a busy machine there is no second core).
+    min_rows = LEDGER_SPLIT_MIN_ROWS if 'class="pdf-ledger"' in table.group(0) else SPLIT_MIN_ROWS
+    if len(rows) < min_rows or lead.strip():
         return None
     # Page starts as the template expects them; cut at the ones nearest to equal shares.
     starts = list(range(first, len(rows), per_page))
