@@ -7,8 +7,12 @@ record is done (``deadline_meet`` / ``deadlines_close_for_record``). See docs/de
 from __future__ import annotations
 
 import calendar
+import contextvars
 import datetime as dt
 import logging
+import os
+import queue
+import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -16,7 +20,7 @@ import rules
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -341,18 +345,40 @@ def _scan_actor():
     return get_user_model().objects.filter(username=username, is_active=True).first()
 
 
-def deadlines_scan(*, today: dt.date | None = None, chunk_size: int | None = None, email: bool = True) -> ScanResult:
+def scan_workers() -> int:
+    """Database connections the scan writes with at the same time: ``settings.DEADLINE_SCAN_WORKERS``,
+    else ``$DEADLINE_SCAN_WORKERS``, else 2. 0 or 1: one connection (the caller's)."""
+    value = getattr(settings, "DEADLINE_SCAN_WORKERS", None)
+    if value is None:
+        value = os.environ.get("DEADLINE_SCAN_WORKERS", "2")
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return 1
+
+
+def deadlines_scan(*, today: dt.date | None = None, chunk_size: int | None = None, email: bool = True,
+                   workers: int | None = None) -> ScanResult:
     """Notify about every open deadline due within DEADLINE_REMIND_DAYS, due today or overdue.
 
     Set-based: one query lists the ids, then per chunk one query reads the deadlines, at most
     three load the people (cached for the whole scan) and one INSERT ... ON CONFLICT DO NOTHING
-    stores the notifications. Each chunk is its own transaction, so a crash loses at most the
-    chunk in progress and a re-run sends only what is missing (keys: deadline, stage, due date).
+    stores the notifications with their history rows. Each chunk is its own transaction, so a
+    crash loses at most the chunks in progress and a re-run sends only what is missing (keys:
+    deadline, stage, due date).
+
+    With ``workers`` > 1 (default :func:`scan_workers`) and no transaction open on the caller's
+    connection, the chunks are written by that many threads, each with its own connection and
+    one transaction per chunk, while this thread reads and prepares the next chunks: the
+    inserts (index upkeep, deferred foreign-key checks at commit, WAL) are the database's work
+    and run on several cores. Inside a transaction (e.g. a test case) the scan stays on the
+    caller's connection: other connections could not see its uncommitted rows.
     """
     today = today or timezone.localdate()
     remind_days = int(getattr(settings, "DEADLINE_REMIND_DAYS", 3))
     regulator_days = int(getattr(settings, "DEADLINE_REGULATOR_ESCALATION_DAYS", 5))
     chunk_size = chunk_size or int(getattr(settings, "DEADLINE_SCAN_CHUNK_SIZE", 2000))
+    workers = scan_workers() if workers is None else workers
     regulator_before = regulator_cutoff(today, regulator_days)
     horizon = today + dt.timedelta(days=remind_days)
 
@@ -360,19 +386,84 @@ def deadlines_scan(*, today: dt.date | None = None, chunk_size: int | None = Non
                .order_by("pk").values_list("pk", flat=True))
     result = ScanResult()
     people = _People()
+    parallel = workers > 1 and len(ids) > chunk_size and not transaction.get_connection().in_atomic_block
     with history_context(user=_scan_actor(), reason=_("Scheduled deadline scan")), \
             translation.override(settings.LANGUAGE_CODE):
         templates = _templates()
-        for start in range(0, len(ids), chunk_size):
-            with transaction.atomic():
-                rows = list(Deadline.objects.filter(pk__in=ids[start:start + chunk_size], state=DeadlineState.OPEN,
-                                                    due_date__lte=horizon).values_list(*SCAN_FIELDS, named=True))
-                messages = _messages_for(rows, today=today, regulator_before=regulator_before,
-                                         regulator_days=regulator_days, people=people, templates=templates)
-                created = notify_many(messages=messages, email=email)
+
+        def read(start: int) -> list:
+            return list(Deadline.objects.filter(pk__in=ids[start:start + chunk_size], state=DeadlineState.OPEN,
+                                                due_date__lte=horizon).values_list(*SCAN_FIELDS, named=True))
+
+        def prepare(rows: list) -> list[Message]:
+            return _messages_for(rows, today=today, regulator_before=regulator_before,
+                                 regulator_days=regulator_days, people=people, templates=templates)
+
+        def count(rows: list, created: list) -> None:
             result.chunks += 1
             result.deadlines += len(rows)
             result.created += len(created)
             result.by_stage.update(c.key.split(":")[2] for c in created)  # deadline:<id>:<stage>:<date>
+
+        if parallel:
+            _scan_parallel(ids, chunk_size, workers, read, prepare, count, email=email)
+        else:
+            for start in range(0, len(ids), chunk_size):
+                with transaction.atomic():
+                    rows = read(start)
+                    created = notify_many(messages=prepare(rows), email=email)
+                count(rows, created)
     logger.info("deadline scan %s: %s", today, result.as_dict())
     return result
+
+
+def _scan_parallel(ids: list[int], chunk_size: int, workers: int, read, prepare, count, *, email: bool) -> None:
+    """The chunks of the scan written by ``workers`` threads (one connection and one transaction
+    per chunk each) while this thread reads and prepares the next ones.
+
+    A failure stops the scan: no new chunk is started, the chunks already committed stay (their
+    keys make a re-run skip them) and the first error is raised here."""
+    jobs: queue.Queue = queue.Queue(maxsize=workers)  # bounded: at most ~2 × workers chunks in memory
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            while True:
+                job = jobs.get()
+                if job is None:
+                    return
+                rows, messages = job
+                if errors:
+                    continue  # drain: a chunk after a failure is not written
+                try:
+                    with transaction.atomic():
+                        created = notify_many(messages=messages, email=email)
+                except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
+                    with lock:
+                        errors.append(exc)
+                    continue
+                with lock:
+                    count(rows, created)
+        finally:
+            connections.close_all()  # this thread's connections only (they are thread-local)
+
+    # Each thread runs in a copy of this context: the history context (user, reason) and the
+    # active language go with it.
+    threads = [threading.Thread(target=contextvars.copy_context().run, args=(work,), name=f"deadline-scan-{i}",
+                                daemon=True) for i in range(workers)]
+    for t in threads:
+        t.start()
+    try:
+        for start in range(0, len(ids), chunk_size):
+            if errors:
+                break
+            rows = read(start)
+            jobs.put((rows, prepare(rows)))
+    finally:
+        for _t in threads:
+            jobs.put(None)
+        for t in threads:
+            t.join()
+    if errors:
+        raise errors[0]

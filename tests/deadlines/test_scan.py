@@ -209,3 +209,50 @@ def test_celery_task_runs_the_scan(world):
         result = scan_deadlines.delay().get()
         again = scan_deadlines.delay().get()
     assert result["created"] == 1 and again["created"] == 0
+
+
+# --- the parallel writer (several connections, one transaction per chunk each) -----------------
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_scan_is_idempotent_and_keeps_history(world):
+    for days in range(-3, 3):
+        make_deadline(world, due=TODAY + dt.timedelta(days=days), responsible_user=world.operator)
+    assert not connection.in_atomic_block  # so the scan may use its worker threads
+    first = scan(chunk_size=1, workers=2)
+    assert first.chunks == 6 and first.created == 6 + 3  # 6 to the operator, 3 escalations to the lead
+    assert scan(chunk_size=1, workers=2).created == 0
+    assert Notification.objects.count() == Notification.history.count() == 9
+    assert set(Notification.history.values_list("history_change_reason", flat=True)) == {"Scheduled deadline scan"}
+    assert len(set(Notification.objects.values_list("recipient_id", "key"))) == 9
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_scan_crash_half_way_loses_nothing_and_rerun_sends_nothing_twice(world, monkeypatch):
+    for days in range(-4, 3):
+        make_deadline(world, due=TODAY + dt.timedelta(days=days), responsible_user=world.operator)
+    real = services.notify_many
+    calls = []
+
+    def crashing(**kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("worker killed")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "notify_many", crashing)
+    with pytest.raises(RuntimeError, match="worker killed"):
+        scan(chunk_size=1, workers=2)
+    kept = Notification.objects.count()
+    assert 1 <= kept < 7 + 4  # the committed chunks stay; the failed one left nothing
+    assert Notification.history.count() == kept
+    monkeypatch.setattr(services, "notify_many", real)
+    assert scan(chunk_size=1, workers=2).created == 7 + 4 - kept
+    assert Notification.objects.count() == Notification.history.count() == 7 + 4
+    assert scan(chunk_size=1, workers=2).created == 0
+
+
+def test_inside_a_transaction_the_scan_stays_on_the_callers_connection(world, monkeypatch):
+    make_deadline(world, due=TODAY, responsible_user=world.operator)
+    make_deadline(world, due=TODAY, responsible_user=world.operator)
+    monkeypatch.setattr(services, "_scan_parallel", lambda *a, **k: pytest.fail("threads used in a transaction"))
+    assert scan(chunk_size=1, workers=2).created == 2
