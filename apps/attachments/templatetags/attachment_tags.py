@@ -38,5 +38,14 @@ def attachment_panel(context, record, next=None):
         "attachments": selectors.attachments_of_record(user, record),
         "upload_form": AttachmentUploadForm(initial={"next": next_url}),
         "next": next_url,
-        "can_upload": project is not None and rules.test_rule("can_add_attachment", user, project),
+        "can_upload": _can_upload(user, project, record),
     }
+
+
+def _can_upload(user, project, record) -> bool:
+    """The upload form shows only when the service would take the file: a project member who
+    may attach files, and the record's own ``can_add_attachment`` hook (side, role, state)."""
+    if project is None or not rules.test_rule("can_add_attachment", user, project):
+        return False
+    hook = getattr(record, "can_add_attachment", None)
+    return hook is None or bool(hook(user))
