@@ -72,3 +72,26 @@ class ProjectFactory(factory.django.DjangoModelFactory):
 class ProjectMemberFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ProjectMember
+
+
+def suspension_ground(project):
+    """A ground for suspending the project (§5.2.3, §6.3.3): an open security incident reported
+    by the contractor's project manager. Returns the incident."""
+    from django.utils import timezone
+
+    from apps.accounts.enums import ProjectRole
+    from apps.rectification.services import incident_report
+
+    pm = ProjectMember.objects.filter(project=project, role=ProjectRole.CONTRACTOR_PM, is_active=True).first().user
+    return incident_report(project=project, user=pm, category="security", title="库房温湿度超标",
+                           occurred_at=timezone.now(), description="扫描间空调故障，温度升至32℃。",
+                           scale="在扫描的120卷档案。", remedial_action="已停止扫描，档案转移至库房。")
+
+
+def close_suspension_causes(project, lead):
+    """Close the open incidents behind a suspension, so that the project may resume."""
+    from apps.rectification.enums import IncidentState
+    from apps.rectification.services import incident_close
+
+    for incident in project.incidents.exclude(state=IncidentState.CLOSED):
+        incident_close(incident=incident, user=lead, closing_note="空调已修复，档案检查无损。")

@@ -239,6 +239,14 @@ def verification_verify(*, verification: FirstArticleVerification, user, operati
         if conclusion == Conclusion.FAIL:
             sheet = _contact_sheet_issue(verification=locked, user=user, problems=problems, requirement=requirement,
                                          due_date=rectification_due)
+            # §4.4: the failure is also a problem of the project's closed loop (apps.rectification);
+            # the contact sheet keeps the deadline.
+            from apps.projects.hooks import problem_found
+
+            problem_found(project=project, source="other", record=locked, user=user,
+                          title=_("First batch failed verification (round %(n)d)") % {"n": locked.round_no},
+                          description="；".join(problems), requirement=requirement,
+                          severity="serious", due_date=rectification_due, deadline_elsewhere=True)
             _notify(
                 recipients=contractor_people, key=f"first_article:{locked.pk}:failed",
                 title=_("First batch failed verification: rectify by %(due)s (%(project)s)")
@@ -300,6 +308,9 @@ def rectification_submit(*, contact_sheet: WorkContactSheet, user, measures: str
 
         deadlines_close_for_record(record=sheet, user=user, kinds=[DEADLINE_KIND])
         _attach(answer, project, user, files)
+        from apps.projects.hooks import problem_answered
+
+        problem_answered(record=sheet.verification, user=user, measures=measures, result=result)
         _notify(
             recipients=_people(project, VERIFIER_ROLES, project.client_id),
             key=f"first_article_sheet:{sheet.pk}:answered",

@@ -470,8 +470,34 @@ def decide(inspection: LotInspection, user) -> LotInspection:
         integration.record_decision(locked.batch, accepted=result.accepted, user=user)
         integration.record_lot_result(locked, accepted=result.accepted, user=user)
         _ledger(locked, user, result)
+        if not result.accepted:
+            _raise_ticket(locked, user, result)
         # The contractor is notified by apps.batches.services.record_decision.
     return locked
+
+
+def _raise_ticket(inspection: LotInspection, user, result) -> None:
+    """§4.4, §5.2.3: a not-accepted batch raises a rectification ticket (apps.rectification),
+    linked to the batch, the defects found and the defective items."""
+    from apps.projects.hooks import problem_found
+
+    defects = list(ItemDefect.objects.filter(sampled_item__inspection=inspection).select_related("sampled_item"))
+    items = list({d.sampled_item.batch_item_id: d.sampled_item.batch_item for d in defects
+                  if d.sampled_item.batch_item_id}.values())
+    severity = (DefectGrade.FATAL if inspection.fatal_count else DefectGrade.SERIOUS if inspection.serious_count
+                else DefectGrade.GENERAL)
+    labels = dict(DefectGrade.choices)
+    per_grade = "、".join(f"{labels[g]} {n}" for g, n in inspection.grade_counts().items() if n)
+    description = _("Sampling inspection of batch %(n)s: %(sample)d items inspected, %(bad)d defective (%(grades)s), "
+                    "pass rate %(rate)s %%. %(reasons)s") % {
+        "n": inspection.batch.number, "sample": inspection.sample_size, "bad": inspection.defective_count,
+        "grades": per_grade or "—", "rate": inspection.pass_rate, "reasons": "；".join(result.reasons)}
+    problem_found(project=inspection.project, source="sampling", record=inspection, user=user,
+                  title=_("Batch %(n)s not accepted in sampling inspection") % {"n": inspection.batch.number},
+                  description=description,
+                  requirement=_("Rectify the defective items and check the whole batch for the same defects, "
+                                "then submit the batch again."),
+                  severity=severity, batch=inspection.batch, defects=defects, items=items)
 
 
 def _ledger(inspection: LotInspection, user, result) -> None:

@@ -116,18 +116,29 @@ class StepReading:
 
 
 _readers: dict[str, Callable[["Project", dt.date], StepReading | None]] = {}
+_early: set[str] = set()
 
 
-def register_step_reader(code: str, reader: Callable[["Project", dt.date], StepReading | None]) -> None:
+def register_step_reader(code: str, reader: Callable[["Project", dt.date], StepReading | None], *,
+                         before_reached: bool = False) -> None:
     """Let the module that keeps a step's records report its status (``AppConfig.ready()``);
-    the reader is asked only once the step's stage is reached."""
+    the reader is asked only once the step's stage is reached, unless ``before_reached``: then
+    it is asked earlier too, and what its records already prove (done, due, overdue) shows."""
     if code not in STEPS_BY_CODE:
         raise ValueError(f"unknown Annex A step {code!r}")
     _readers[code] = reader
+    if before_reached:
+        _early.add(code)
+    else:
+        _early.discard(code)
 
 
 def step_reader(code: str):
     return _readers.get(code)
+
+
+def reads_before_reached(code: str) -> bool:
+    return code in _early
 
 # The phase from which a stage's rows apply.
 STAGE_REACHED_FROM = {

@@ -56,3 +56,78 @@ def register_history_source(source: Callable) -> Callable:
 
 def history_sources() -> list[Callable]:
     return list(_history_sources)
+
+
+# ---------------------------------------------------------------- suspension (§5.2.3, §6.3.3)
+
+_suspension_rules: list[object] = []
+
+
+def register_suspension_rules(rules_object) -> None:
+    """An object with ``suspend_refusal(project) -> str | None``, ``resume_refusal(project) ->
+    str | None``, ``suspended(project=, user=, reason=)`` and ``resumed(project=, user=, reason=)``:
+    the first two may refuse a suspension or a resumption (with the message shown), the last two
+    are told after it happened, inside its transaction."""
+    if rules_object not in _suspension_rules:
+        _suspension_rules.append(rules_object)
+
+
+def suspend_refusal(project) -> str | None:
+    for r in list(_suspension_rules):
+        message = r.suspend_refusal(project)
+        if message:
+            return message
+    return None
+
+
+def resume_refusal(project) -> str | None:
+    for r in list(_suspension_rules):
+        message = r.resume_refusal(project)
+        if message:
+            return message
+    return None
+
+
+def project_suspended(*, project, user, reason: str) -> None:
+    for r in list(_suspension_rules):
+        r.suspended(project=project, user=user, reason=reason)
+
+
+def project_resumed(*, project, user, reason: str) -> None:
+    for r in list(_suspension_rules):
+        r.resumed(project=project, user=user, reason=reason)
+
+
+# ---------------------------------------------------------------- problems found (§4.4)
+
+_problem_found: list[Callable] = []
+_problem_answered: list[Callable] = []
+
+
+def on_problem_found(hook: Callable) -> Callable:
+    """``hook(project=, source=, record=, user=, title=, description=, requirement=, severity=,
+    due_date=None, batch=None, defects=(), items=())`` when a module finds a problem that needs
+    a rectification ticket (a not-accepted batch, a failed first article, a failed acceptance);
+    ``source`` is a rectification source code (patrol, sampling, acceptance, complaint, other)
+    and ``record`` the record behind it. Called inside the finding's transaction."""
+    if hook not in _problem_found:
+        _problem_found.append(hook)
+    return hook
+
+
+def problem_found(**kwargs) -> None:
+    for hook in list(_problem_found):
+        hook(**kwargs)
+
+
+def on_problem_answered(hook: Callable) -> Callable:
+    """``hook(record=, user=, measures=, result=)`` when a module's own rectification answer
+    (e.g. the first article's 项目问题整改单) answers the problem found on ``record``."""
+    if hook not in _problem_answered:
+        _problem_answered.append(hook)
+    return hook
+
+
+def problem_answered(**kwargs) -> None:
+    for hook in list(_problem_answered):
+        hook(**kwargs)

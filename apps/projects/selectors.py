@@ -94,9 +94,14 @@ def annex_a_rows(project: Project, today=None) -> list[dict]:
                 if found:
                     evidence, evidence_url = found
         reading = None
-        reader = annex_a.step_reader(step.code) if reached and not step.gate else None
+        reader = (annex_a.step_reader(step.code)
+                  if not step.gate and (reached or annex_a.reads_before_reached(step.code)) else None)
         if reader is not None:
             reading = reader(project, today)
+            # Before its stage is reached, a row shows only what its records already prove.
+            if reading is not None and not reached and reading.status not in (
+                    TaskStatus.DONE, TaskStatus.DUE, TaskStatus.OVERDUE):
+                reading = None
             if reading is not None:
                 evidence, evidence_url = reading.evidence, reading.evidence_url
         if reading is not None and reading.status:

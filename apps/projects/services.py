@@ -201,7 +201,9 @@ def project_advance(*, project: Project, user, expected_version: int | None = No
 
 
 def project_suspend(*, project: Project, user, reason: str, expected_version: int | None = None) -> Project:
-    """§5.2.3: the client may suspend the project from any active phase; a reason is required."""
+    """§5.2.3, §6.3.3: the client may suspend the project from any active phase on the grounds the
+    suspension rules accept (apps.rectification: a refused, repeatedly failed or overdue ticket,
+    an incident); a reason is required. Resuming requires those causes to be closed."""
     _require("can_manage_project", user, project)
     if not (reason or "").strip():
         raise DomainError(_("A reason is required to suspend the project."), field="reason")
@@ -209,12 +211,16 @@ def project_suspend(*, project: Project, user, reason: str, expected_version: in
         locked = _lock(project, expected_version)
         if locked.phase not in ACTIVE_PHASES:
             raise DomainError(_("Only a project in an active phase can be suspended."), code="illegal_transition")
+        refusal = hooks.suspend_refusal(locked)
+        if refusal:
+            raise DomainError(refusal, code="illegal_transition")
         locked.resume_phase = locked.phase
         locked.phase = Phase.SUSPENDED
         locked.phase_changed_at = timezone.now()
         locked.version += 1
         save_with_history(locked, reason=_("Suspended: %(r)s") % {"r": reason.strip()},
                           update_fields=["phase", "resume_phase", "phase_changed_at", "version", "updated_at"])
+        hooks.project_suspended(project=locked, user=user, reason=reason.strip())
     return locked
 
 
@@ -226,12 +232,16 @@ def project_resume(*, project: Project, user, reason: str, expected_version: int
         locked = _lock(project, expected_version)
         if locked.phase != Phase.SUSPENDED:
             raise DomainError(_("The project is not suspended."), code="illegal_transition")
+        refusal = hooks.resume_refusal(locked)
+        if refusal:
+            raise DomainError(refusal, code="illegal_transition")
         locked.phase = locked.resume_phase
         locked.resume_phase = ""
         locked.phase_changed_at = timezone.now()
         locked.version += 1
         save_with_history(locked, reason=_("Resumed: %(r)s") % {"r": reason.strip()},
                           update_fields=["phase", "resume_phase", "phase_changed_at", "version", "updated_at"])
+        hooks.project_resumed(project=locked, user=user, reason=reason.strip())
     return locked
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from tests.conftest import PASSWORD
+from tests.factories import suspension_ground
 
 TOKEN = "/api/v1/auth/token/"
 
@@ -157,5 +158,6 @@ def test_token_writes_need_no_csrf_token(world, api):
 
     client = APIClient(enforce_csrf_checks=True)
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.lead).key}")
+    suspension_ground(world.project)
     response = client.post(f"/api/v1/projects/{world.project.pk}/suspend/", {"reason": "x"}, format="json")
     assert response.status_code == 200

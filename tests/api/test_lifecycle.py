@@ -6,6 +6,7 @@ import pytest
 
 from apps.projects.enums import Phase
 from apps.projects.gates import registry
+from tests.factories import close_suspension_causes, suspension_ground
 from apps.projects.models import GateAttestation
 
 from .conftest import meet_gates, project_url
@@ -73,6 +74,7 @@ def test_advance_reason_too_long_is_400(world, api):
 
 def test_suspend_and_resume(world, as_user):
     client = as_user(world.lead)
+    suspension_ground(world.project)
     response = client.post(project_url(world.project, "suspend/"), {"reason": "经费未到位"})
     assert response.status_code == 200, response.content
     assert response.json()["phase"] == Phase.SUSPENDED
@@ -81,6 +83,11 @@ def test_suspend_and_resume(world, as_user):
     assert world.project.resume_phase == Phase.PREPARATION
     assert "经费未到位" in world.project.history.first().history_change_reason
 
+    response = client.post(project_url(world.project, "resume/"),
+                           {"reason": "经费到位", "version": world.project.version})
+    # §5.2.3: the causes of the suspension must be closed first.
+    assert response.status_code == 400 and response.json()["code"] == "illegal_transition"
+    close_suspension_causes(world.project, world.lead)
     response = client.post(project_url(world.project, "resume/"),
                            {"reason": "经费到位", "version": world.project.version})
     assert response.status_code == 200
@@ -104,6 +111,7 @@ def test_resume_when_not_suspended_is_400(world, api):
 
 def test_suspend_twice_is_400(world, api):
     client = api(world.lead)
+    suspension_ground(world.project)
     assert client.post(project_url(world.project, "suspend/"), {"reason": "一"}).status_code == 200
     response = client.post(project_url(world.project, "suspend/"), {"reason": "二"})
     assert response.status_code == 400 and response.json()["code"] == "illegal_transition"
@@ -111,7 +119,8 @@ def test_suspend_twice_is_400(world, api):
 
 def test_advance_while_suspended_is_400(world, api):
     client = api(world.lead)
-    client.post(project_url(world.project, "suspend/"), {"reason": "暂停"})
+    suspension_ground(world.project)
+    assert client.post(project_url(world.project, "suspend/"), {"reason": "暂停"}).status_code == 200
     response = client.post(project_url(world.project, "advance/"), {})
     assert response.status_code == 400 and response.json()["code"] == "illegal_transition"
 

@@ -80,9 +80,11 @@ def test_submission_refused_without_first_article(world):
 
 def test_submission_refused_when_suspended(ready):
     from apps.projects.services import project_suspend
+    from tests.factories import suspension_ground
 
     batch = draft(ready)
     special_pass(batch, ready)
+    suspension_ground(ready.project)
     project_suspend(project=ready.project, user=ready.lead, reason="停工检查")
     batch.refresh_from_db()
     with pytest.raises(DomainError, match="implementation"):

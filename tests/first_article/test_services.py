@@ -180,7 +180,9 @@ def test_cannot_sign_before_verification(world):
 
 def test_cannot_submit_in_a_suspended_project(world):
     from apps.projects.services import project_suspend
+    from tests.factories import suspension_ground
 
+    suspension_ground(world.project)
     project_suspend(project=world.project, user=world.lead, reason="停工检查")
     world.project.refresh_from_db()
     with pytest.raises(DomainError, match="preparation or implementation"):

@@ -5,6 +5,7 @@ import pytest
 from apps.core.history import delete_with_history, history_context
 from apps.projects import services
 from apps.projects.models import GateAttestation, Project
+from tests.factories import suspension_ground
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +40,14 @@ def test_delete_records_user_and_reason(world):
 
 def test_request_records_client_ip(world, login):
     c = login(world.lead)
+    suspension_ground(world.project)
     c.post(f"/projects/{world.project.pk}/suspend/", {"reason": "检查"}, REMOTE_ADDR="10.1.2.3")
     row = Project.history.filter(id=world.project.pk).first()
     assert row.history_ip == "10.1.2.3" and row.history_user == world.lead and "检查" in row.history_change_reason
 
 
 def test_history_tab_shows_who_what_and_why(world, login):
+    suspension_ground(world.project)
     services.project_suspend(project=world.project, user=world.lead, reason="拒不整改")
     response = login(world.inspector).get(f"/projects/{world.project.pk}/?tab=history")
     body = response.content.decode()

@@ -8,6 +8,7 @@ from apps.projects import services
 from apps.projects.enums import Phase
 from apps.projects.gates import BATCH_SUBMISSION, registry
 from apps.projects.models import ProjectMember
+from tests.factories import close_suspension_causes, suspension_ground
 
 pytestmark = pytest.mark.django_db
 
@@ -83,12 +84,20 @@ def test_suspend_and_resume_keep_the_phase(world):
     for gate in ["qualification_approved", "plan_approved", "disclosure_signed"]:
         attest(project, world.lead, gate)
     project = services.project_advance(project=project, user=world.lead)
+    with pytest.raises(DomainError, match="§5.2.3") as exc:
+        services.project_suspend(project=project, user=world.lead, reason="拒不整改")
+    assert exc.value.code == "illegal_transition"
+    suspension_ground(project)
     project = services.project_suspend(project=project, user=world.lead, reason="拒不整改")
     assert (project.phase, project.resume_phase) == (Phase.SUSPENDED, Phase.IMPLEMENTATION)
     with pytest.raises(DomainError):
         services.project_advance(project=project, user=world.lead)
     with pytest.raises(DomainError):
         services.project_suspend(project=project, user=world.lead, reason="again")
+    with pytest.raises(DomainError) as exc:
+        services.project_resume(project=project, user=world.lead, reason="整改完成")
+    assert exc.value.code == "illegal_transition" and "库房温湿度超标" in exc.value.message
+    close_suspension_causes(project, world.lead)
     project = services.project_resume(project=project, user=world.lead, reason="整改完成")
     assert (project.phase, project.resume_phase) == (Phase.IMPLEMENTATION, "")
     reasons = list(project.history.values_list("history_change_reason", flat=True)[:2])

@@ -1,0 +1,284 @@
+"""REST endpoints: /api/v1/projects/{project_id}/rectification-tickets/ and .../incidents/
+(same scoping and rules as the pages; the contractor answers notices from its own tools).
+
+| method | path | service |
+|---|---|---|
+| GET | ``rectification-tickets/?state=open|<state>&source=`` | tickets of the project |
+| POST | ``rectification-tickets/`` | ``ticket_raise`` (client lead / client inspector) |
+| GET | ``rectification-tickets/{id}/`` | one ticket with its reviews and signatures |
+| POST | ``rectification-tickets/{id}/submit/`` | ``ticket_submit`` (contractor PM / special inspector) |
+| POST | ``rectification-tickets/{id}/refuse/`` | ``ticket_refuse`` (contractor PM) |
+| POST | ``rectification-tickets/{id}/review/`` | ``ticket_review`` (client lead / client inspector) |
+| POST | ``rectification-tickets/{id}/close/`` | ``ticket_close`` (client lead, both parties signed) |
+| POST | ``rectification-tickets/{id}/cancel/`` | ``ticket_cancel`` (client lead) |
+| GET | ``incidents/`` · ``incidents/{id}/`` | incidents of the project |
+| POST | ``incidents/`` | ``incident_report`` (any member of the contractor's team) |
+
+Signatures go through ``/api/v1/signatures/`` like every signed record.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from apps.api.base import ApiViewSet, ProjectScopedMixin, api_schema
+from apps.api.serializers import UserRefSerializer
+from apps.core.errors import DomainError
+
+from . import selectors, services
+from .enums import ACTIVE_STATES, IncidentCategory, Severity, TicketSource, TicketState
+from .models import TEXT_MAX, TITLE_MAX, Incident, RectificationTicket, TicketReview
+
+
+class ReviewOutSerializer(serializers.ModelSerializer):
+    reviewed_by = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = TicketReview
+        fields = ["round_no", "passed", "opinion", "measures", "result", "new_due_date", "reviewed_by",
+                  "reviewed_at"]
+        read_only_fields = fields
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    raised_by = UserRefSerializer(read_only=True)
+    submitted_by = UserRefSerializer(read_only=True)
+    reviewed_by = UserRefSerializer(read_only=True)
+    closed_by = UserRefSerializer(read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    source_display = serializers.CharField(source="get_source_display", read_only=True)
+    severity_display = serializers.CharField(source="get_severity_display", read_only=True)
+    overdue = serializers.SerializerMethodField()
+    reviews = serializers.SerializerMethodField()
+    signatures = serializers.SerializerMethodField()
+    pdf_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RectificationTicket
+        fields = ["id", "number", "doc_no", "source", "source_display", "source_label", "found_on", "title",
+                  "description", "severity", "severity_display", "batch", "auto_raised", "requirement", "due_date",
+                  "responsible_unit", "raised_by", "raised_at", "measures", "result", "submitted_by",
+                  "submitted_at", "refusal_reason", "refused_at", "review_opinion", "reviewed_by", "reviewed_at",
+                  "failed_reviews", "state", "state_display", "closed_by", "closed_at", "cancel_reason", "note",
+                  "version", "overdue", "reviews", "signatures", "pdf_url"]
+        read_only_fields = fields
+
+    def get_overdue(self, ticket) -> bool:
+        return selectors.is_overdue(ticket)
+
+    def get_reviews(self, ticket) -> list[dict]:
+        return ReviewOutSerializer(selectors.reviews_of(ticket), many=True).data
+
+    def get_signatures(self, ticket) -> list[dict]:
+        from apps.signatures.selectors import signatures_for
+
+        return [{"signer_name": s.signer_name, "organization_name": s.organization_name, "party": s.party,
+                 "meaning": s.meaning, "signed_at": s.signed_at, "valid": s.is_valid} for s in signatures_for(ticket)]
+
+    def get_pdf_url(self, ticket) -> str:
+        return reverse("rectification:annex_d_pdf", args=[ticket.pk])
+
+
+class TicketRaiseSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(choices=TicketSource.choices)
+    found_on = serializers.DateField()
+    severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.GENERAL)
+    title = serializers.CharField(max_length=TITLE_MAX)
+    description = serializers.CharField(max_length=3 * TEXT_MAX)
+    requirement = serializers.CharField(max_length=TEXT_MAX)
+    due_date = serializers.DateField()
+    responsible_unit = serializers.CharField(max_length=TITLE_MAX, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class TicketAnswerSerializer(serializers.Serializer):
+    measures = serializers.CharField(max_length=TEXT_MAX)
+    result = serializers.CharField(max_length=TEXT_MAX)
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class TicketReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=TEXT_MAX)
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class TicketReviewInSerializer(serializers.Serializer):
+    passed = serializers.BooleanField()
+    opinion = serializers.CharField(max_length=TEXT_MAX)
+    new_due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class TicketViewSet(ProjectScopedMixin, ApiViewSet):
+    serializer_class = TicketSerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        if self.is_schema_generation:
+            return RectificationTicket.objects.none()
+        qs = selectors.tickets_of(self.project).select_related("closed_by").order_by("-number")
+        state = self.request.query_params.get("state")
+        if state == "open":
+            qs = qs.filter(state__in=ACTIVE_STATES)
+        elif state:
+            if state not in TicketState.values:
+                raise DomainError(_("Unknown state."), field="state")
+            qs = qs.filter(state=state)
+        source = self.request.query_params.get("source")
+        if source:
+            if source not in TicketSource.values:
+                raise DomainError(_("Unknown source."), field="source")
+            qs = qs.filter(source=source)
+        return qs
+
+    def get_object(self):
+        try:
+            return selectors.tickets_of(self.project).get(pk=self.kwargs.get("pk"))
+        except (RectificationTicket.DoesNotExist, ValueError, TypeError):
+            raise NotFound from None
+
+    @api_schema(summary="Rectification tickets of the project (?state=open or a state, ?source=)")
+    def list(self, request, project_pk=None):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @api_schema(summary="One rectification ticket with its reviews and signatures")
+    def retrieve(self, request, project_pk=None, pk=None):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @api_schema(summary="Issue a rectification notice (client lead or client inspector)", request=TicketRaiseSerializer,
+                responses={201: TicketSerializer})
+    def create(self, request, project_pk=None):
+        self.require("may_raise_ticket", self.project,
+                     _("Only the client's project lead or quality inspector can issue a rectification notice."))
+        data = TicketRaiseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ticket = services.ticket_raise(project=self.project, user=request.user, **data.validated_data)
+        return Response(self.get_serializer(ticket).data, status=status.HTTP_201_CREATED)
+
+    @api_schema(summary="Report the rectification: measures and result (contractor PM or special inspector)",
+                request=TicketAnswerSerializer, responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, project_pk=None, pk=None):
+        ticket = self.get_object()
+        self.require("may_answer_ticket", ticket,
+                     _("Only the contractor's project manager or special inspector can answer a rectification "
+                       "notice."))
+        data = TicketAnswerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ticket = services.ticket_submit(ticket=ticket, user=request.user, **data.validated_data)
+        return Response(self.get_serializer(ticket).data)
+
+    @api_schema(summary="Refuse to rectify, in writing (contractor PM)", request=TicketReasonSerializer,
+                responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, project_pk=None, pk=None):
+        ticket = self.get_object()
+        self.require("may_refuse_ticket", ticket, _("Only the contractor's project manager can refuse a notice."))
+        data = TicketReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ticket = services.ticket_refuse(ticket=ticket, user=request.user, **data.validated_data)
+        return Response(self.get_serializer(ticket).data)
+
+    @api_schema(summary="Review the rectification (client lead or client inspector)", request=TicketReviewInSerializer,
+                responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, project_pk=None, pk=None):
+        ticket = self.get_object()
+        self.require("may_review_ticket", ticket,
+                     _("Only the client's project lead or quality inspector can review a rectification."))
+        data = TicketReviewInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ticket = services.ticket_review(ticket=ticket, user=request.user, **data.validated_data)
+        return Response(self.get_serializer(ticket).data)
+
+    @api_schema(summary="Close and archive the ticket (client lead; both parties signed)", request=None,
+                responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, project_pk=None, pk=None):
+        ticket = self.get_object()
+        self.require("may_close_ticket", ticket, _("Only the client project lead can close a ticket."))
+        ticket = services.ticket_close(ticket=ticket, user=request.user)
+        return Response(self.get_serializer(ticket).data)
+
+    @api_schema(summary="Withdraw a notice issued in error (client lead)", request=TicketReasonSerializer,
+                responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, project_pk=None, pk=None):
+        ticket = self.get_object()
+        self.require("may_cancel_ticket", ticket, _("Only the client project lead can withdraw a notice."))
+        data = TicketReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ticket = services.ticket_cancel(ticket=ticket, user=request.user, reason=data.validated_data["reason"])
+        return Response(self.get_serializer(ticket).data)
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    reported_by = UserRefSerializer(read_only=True)
+    acknowledged_by = UserRefSerializer(read_only=True)
+    closed_by = UserRefSerializer(read_only=True)
+    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = Incident
+        fields = ["id", "category", "category_display", "title", "occurred_at", "description", "scale",
+                  "remedial_action", "is_major", "state", "state_display", "reported_by", "reported_at",
+                  "client_instructions", "acknowledged_by", "acknowledged_at", "closing_note", "closed_by",
+                  "closed_at"]
+        read_only_fields = fields
+
+
+class IncidentReportSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=IncidentCategory.choices)
+    title = serializers.CharField(max_length=TITLE_MAX)
+    occurred_at = serializers.DateTimeField()
+    description = serializers.CharField(max_length=3 * TEXT_MAX)
+    scale = serializers.CharField(max_length=TEXT_MAX)
+    remedial_action = serializers.CharField(max_length=TEXT_MAX)
+    is_major = serializers.BooleanField(required=False, default=False)
+
+
+class IncidentViewSet(ProjectScopedMixin, ApiViewSet):
+    serializer_class = IncidentSerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        if self.is_schema_generation:
+            return Incident.objects.none()
+        return selectors.incidents_of(self.project)
+
+    def get_object(self):
+        try:
+            return self.get_queryset().get(pk=self.kwargs.get("pk"))
+        except (Incident.DoesNotExist, ValueError, TypeError):
+            raise NotFound from None
+
+    @api_schema(summary="Incidents of the project, newest first")
+    def list(self, request, project_pk=None):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @api_schema(summary="One incident")
+    def retrieve(self, request, project_pk=None, pk=None):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @api_schema(summary="Report an incident at once (any member of the contractor's team)",
+                request=IncidentReportSerializer, responses={201: IncidentSerializer})
+    def create(self, request, project_pk=None):
+        self.require("may_report_incident", self.project,
+                     _("Only members of the contractor's project team can report an incident."))
+        data = IncidentReportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        incident = services.incident_report(project=self.project, user=request.user, **data.validated_data)
+        return Response(self.get_serializer(incident).data, status=status.HTTP_201_CREATED)
+
+
+def register(router, project_prefix: str) -> None:
+    router.register(project_prefix + "rectification-tickets", TicketViewSet, basename="project-rectification-ticket")
+    router.register(project_prefix + "incidents", IncidentViewSet, basename="project-incident")
