@@ -6,3 +6,15 @@ class ControlConfig(AppConfig):
     name = "apps.control"
     label = "control"
     verbose_name = _("Project control")
+
+    def ready(self) -> None:
+        from apps.projects.hooks import on_project_created, register_history_source
+
+        from . import rules  # noqa: F401 — registers the rules
+        from .selectors import HISTORY_MODELS
+        from .services import project_started
+
+        # §5.2.2: the risks are assessed at project start.
+        on_project_created(project_started)
+        for model in HISTORY_MODELS:
+            register_history_source(lambda project, model=model: model.history.filter(project_id=project.pk))

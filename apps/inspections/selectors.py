@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -107,13 +108,16 @@ def plan_control_points(project: Project) -> list[str]:
 
 @dataclass(frozen=True)
 class WeekGap:
-    """An ISO week of implementation without a patrol."""
+    """An ISO week of implementation without the patrols required (§5.2.1, §8.2.2)."""
 
     year: int
     week: int
     monday: dt.date
     sunday: dt.date
     current: bool
+    # Patrols recorded that week, and how many the project's risk level requires (apps.control).
+    patrols: int = 0
+    required: int = 1
 
     @property
     def label(self) -> str:
@@ -144,7 +148,8 @@ def implementation_periods(project: Project, today: dt.date | None = None) -> li
 
 def patrol_gaps(project: Project, today: dt.date | None = None) -> list[WeekGap]:
     """§5.2.1 “日常巡查（每周不少于1次）”: the ISO weeks since the project entered implementation,
-    up to this week, in which no patrol is recorded (oldest first). The current week is listed
+    up to this week, with fewer patrols than required (oldest first): one a week, two for a
+    high-risk project (§8.2.2, apps.control). The current week is listed
     (``current=True``) while it has no patrol yet."""
     today = today or timezone.localdate()
     weeks: dict[tuple[int, int], dt.date] = {}
@@ -157,11 +162,16 @@ def patrol_gaps(project: Project, today: dt.date | None = None) -> list[WeekGap]
     if not weeks:
         return []
     first = min(weeks.values())
-    patrolled = {d.isocalendar()[:2] for d in Patrol.objects.filter(
-        project=project, patrolled_on__gte=first, patrolled_on__lte=today).values_list("patrolled_on", flat=True)}
+    patrolled = Counter(d.isocalendar()[:2] for d in Patrol.objects.filter(
+        project=project, patrolled_on__gte=first, patrolled_on__lte=today).values_list("patrolled_on", flat=True))
+    # §8.2.2: the frequency follows the risk level (a high-risk project: at least twice a week).
+    from apps.control.selectors import patrols_required_per_week
+
+    required = patrols_required_per_week(project)
     this_week = today.isocalendar()[:2]
-    return [WeekGap(year=y, week=w, monday=m, sunday=m + dt.timedelta(days=6), current=(y, w) == this_week)
-            for (y, w), m in sorted(weeks.items(), key=lambda kv: kv[1]) if (y, w) not in patrolled]
+    return [WeekGap(year=y, week=w, monday=m, sunday=m + dt.timedelta(days=6), current=(y, w) == this_week,
+                    patrols=patrolled[(y, w)], required=required)
+            for (y, w), m in sorted(weeks.items(), key=lambda kv: kv[1]) if patrolled[(y, w)] < required]
 
 
 # ---------------------------------------------------------------- ledger

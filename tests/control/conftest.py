@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from tests.lot_inspection.factories import in_implementation
+
+
+@pytest.fixture
+def api():
+    cache.clear()
+
+    def _client(user=None) -> APIClient:
+        client = APIClient()
+        client.default_format = "json"
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    yield _client
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english(english):
+    """These tests read message texts in English (see tests/conftest.py)."""
+
+
+@pytest.fixture
+def w(world):
+    """The shared world with its project in implementation."""
+    in_implementation(world.project)
+    return world
