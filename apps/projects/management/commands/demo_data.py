@@ -27,6 +27,8 @@ DEMO_PASSWORD = "Demo-2026-archqa"
 PREP_STEPS = ("teams", "qualification", "plans", "disclosure", "first_article")
 # Implementation-phase modules, loaded when a demo project enters implementation (事中).
 IMPLEMENTATION_STEPS = ("inspections", "sampling", "batches", "lot_inspection")
+# Problem handling and project control, loaded after them.
+CONTROL_STEPS = ("rectification", "control")
 
 
 def uscc(first17: str) -> str:
@@ -153,15 +155,19 @@ class Command(BaseCommand):
                               security_officer=users["contractor_b_security"])
         return demo_users
 
-    def _implementation(self, project, users, contractor_key) -> None:
+    def _implementation(self, project, users, contractor_key, *, complete: bool) -> None:
         """The implementation modules' demos (patrols, sampling settings, batches with their
-        three-level records, sampling inspections), on entering implementation."""
+        three-level records, sampling inspections), on entering implementation; then problem
+        handling: every ticket closed when the project goes on (``complete``), open work otherwise."""
         from importlib import import_module
 
         demo_users = self._demo_users(users, contractor_key)
         for step in IMPLEMENTATION_STEPS:
             # The switching log is fed by the real sampling inspections, not sampling's demo lots.
             import_module(f"apps.{step}.demo").load(project=project, users=demo_users, complete=step != "sampling")
+        project.refresh_from_db()
+        for step in CONTROL_STEPS:
+            import_module(f"apps.{step}.demo").load(project=project, users=demo_users, complete=complete)
         project.refresh_from_db()
 
     def _team(self, project, users, contractor_key) -> None:
@@ -200,10 +206,16 @@ class Command(BaseCommand):
                                          note="演示数据：线下已完成")
             project = services.project_advance(project=project, user=lead)
             if project.phase == Phase.IMPLEMENTATION:
-                self._implementation(project, users, contractor_key)
+                self._implementation(project, users, contractor_key,
+                                     complete=target not in (Phase.IMPLEMENTATION, Phase.SUSPENDED))
                 project.refresh_from_db()
         if target == Phase.SUSPENDED:
-            services.project_suspend(project=project, user=lead, reason="承包方拒不整改，暂停项目（演示）")
+            from apps.rectification import services as problem_services
+            from apps.rectification.demo import ground_for_suspension
+
+            ground_for_suspension(project=project, users=self._demo_users(users, contractor_key))
+            problem_services.project_suspend(project=project, user=lead, reason="承包方拒不整改，暂停项目（演示）",
+                                             report_to_regulator=True)
 
     def _shared_services(self, orgs, users) -> None:
         """Deadlines (one overdue and escalated, one due soon), the reminders the scan sends for
