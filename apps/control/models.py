@@ -504,6 +504,10 @@ class QualityReport(SignableMixin, models.Model):
 
         return self.state in REPORT_EDITABLE and has_project_role(user, self.project, ProjectRole.CONTRACTOR_PM)
 
+    def can_download_attachment(self, user) -> bool:
+        """A draft is the contractor's own until submitted: its files too."""
+        return self.state != ReportState.DRAFT or getattr(user, "organization_id", None) == self.project.contractor_id
+
 
 # ================================================================ progress plan (§8.2.4)
 
@@ -679,3 +683,8 @@ class ImprovementPlan(SignableMixin, models.Model):
             return False
         return (has_project_role(user, self.project, ProjectRole.CONTRACTOR_PM)
                 or has_project_role(user, self.project, ProjectRole.CLIENT_LEAD, ProjectRole.CLIENT_INSPECTOR))
+
+    def can_download_attachment(self, user) -> bool:
+        """A draft is the contractor's own until submitted for filing: its files too."""
+        return (self.state != ImprovementState.DRAFT
+                or getattr(user, "organization_id", None) == self.project.contractor_id)

@@ -186,7 +186,7 @@ def report_figures(project: Project, period_start: dt.date, period_end: dt.date)
     from apps.batches.models import Batch, SelfCheck
     from apps.lot_inspection.enums import Decision, InspectionStatus
     from apps.lot_inspection.models import ItemDefect, LotInspection
-    from apps.rectification.enums import ACTIVE_STATES
+    from apps.rectification.enums import ACTIVE_STATES, CONTRACTOR_TURN
     from apps.rectification.models import RectificationTicket
 
     since, until = _bounds(period_start, period_end)
@@ -242,7 +242,8 @@ def report_figures(project: Project, period_start: dt.date, period_end: dt.date)
                                    "general": t_raised["general"]},
             "closed": tickets.filter(closed_at__gte=since, closed_at__lt=until).count(),
             "open_now": active.count(),
-            "overdue_now": active.filter(due_date__lt=today).count(),
+            # Overdue as the rectification app counts it: still the contractor's turn, past the deadline.
+            "overdue_now": active.filter(state__in=list(CONTRACTOR_TURN), due_date__lt=today).count(),
         },
         "as_of": today.isoformat(),
     }

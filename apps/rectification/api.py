@@ -234,10 +234,21 @@ class IncidentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class _DateTimeField(serializers.DateTimeField):
+    """A date-time out of the range the server can convert (e.g. year 1 in the local time zone)
+    is a bad value (400), not an error of the server."""
+
+    def to_internal_value(self, value):
+        try:
+            return super().to_internal_value(value)
+        except (OverflowError, ValueError):
+            self.fail("invalid", format="YYYY-MM-DDThh:mm[:ss][+HH:MM]")
+
+
 class IncidentReportSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=IncidentCategory.choices)
     title = serializers.CharField(max_length=TITLE_MAX)
-    occurred_at = serializers.DateTimeField()
+    occurred_at = _DateTimeField()
     description = serializers.CharField(max_length=3 * TEXT_MAX)
     scale = serializers.CharField(max_length=TEXT_MAX)
     remedial_action = serializers.CharField(max_length=TEXT_MAX)

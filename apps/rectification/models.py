@@ -131,7 +131,7 @@ class RectificationTicket(SignableMixin, models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = tracked_history()
+    history = tracked_history(m2m_fields=[defects, items])
 
     signature_roles = {
         Party.CLIENT: {ProjectRole.CLIENT_LEAD, ProjectRole.CLIENT_INSPECTOR},
@@ -404,7 +404,7 @@ class Suspension(models.Model):
     resumed_at = models.DateTimeField(_("resumed at"), null=True, blank=True)
     resume_reason = models.TextField(_("reason for resuming"), max_length=TEXT_MAX, blank=True)
 
-    history = tracked_history()
+    history = tracked_history(m2m_fields=[tickets, incidents])
 
     class Meta:
         ordering = ["-suspended_at", "-pk"]

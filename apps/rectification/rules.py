@@ -69,6 +69,7 @@ may_close_ticket = writer & is_lead
 can_close_ticket = may_close_ticket & _state(TicketState.REVIEWED)
 may_cancel_ticket = writer & is_lead
 can_cancel_ticket = may_cancel_ticket & _state(TicketState.OPEN, TicketState.REFUSED, TicketState.SUBMITTED)
+can_reopen_ticket = may_cancel_ticket & _state(TicketState.REVIEWED)
 may_manage_problems = writer & is_lead
 can_manage_problems = may_manage_problems & project_not_closed
 
@@ -86,6 +87,7 @@ for _name, _rule in {
     "may_review_ticket": may_review_ticket, "can_review_ticket": can_review_ticket,
     "may_close_ticket": may_close_ticket, "can_close_ticket": can_close_ticket,
     "may_cancel_ticket": may_cancel_ticket, "can_cancel_ticket": can_cancel_ticket,
+    "can_reopen_ticket": can_reopen_ticket,
     "may_manage_problems": may_manage_problems, "can_manage_problems": can_manage_problems,
     "may_report_incident": may_report_incident, "can_report_incident": can_report_incident,
     "may_handle_incident": may_handle_incident, "can_acknowledge_incident": can_acknowledge_incident,

@@ -479,6 +479,25 @@ def ticket_cancel(*, ticket: RectificationTicket, user, reason: str) -> Rectific
     return locked
 
 
+def ticket_reopen(*, ticket: RectificationTicket, user, reason: str) -> RectificationTicket:
+    """The client lead sends a reviewed ticket back for a new review, with a reason: when a party
+    cannot sign it or a signature broke, the ticket does not stay stuck short of closure. The
+    signatures given so far stay in the record; the new review needs new ones."""
+    _require("may_cancel_ticket", user, ticket, _("Only the client project lead can reopen a ticket for review."))
+    reason = _text(reason, field="reason", label=_("The reason for reopening"))
+    with transaction.atomic(), history_context(user=user):
+        locked = _lock(ticket)
+        _in_state(locked, [TicketState.REVIEWED])
+        locked.state = TicketState.SUBMITTED
+        _save(locked, reason=_("Reopened for a new review: %(r)s") % {"r": reason[:200]}, fields=["state"])
+        _notify(contractor_people(locked.project) + client_people(locked.project),
+                key=f"rectification:{locked.pk}:reopened:{locked.version}",
+                title=_("Ticket No. %(n)d reopened for a new review (%(project)s)")
+                % {"n": locked.number, "project": locked.project.name},
+                body=reason[:500], link=locked.get_absolute_url(), project=locked.project)
+    return locked
+
+
 # ---------------------------------------------------------------- complaints
 
 def complaint_register(*, project: Project, user, complainant: str, received_on, content: str, requirement: str,
@@ -498,7 +517,7 @@ def complaint_register(*, project: Project, user, complainant: str, received_on,
                                              channel=channel, content=content, registered_by=user)
         ticket = _create_ticket(
             project=project, user=user, source=TicketSource.COMPLAINT, found_on=received_on,
-            title=title or _("Complaint of %(who)s") % {"who": complainant}, description=content,
+            title=(title or _("Complaint of %(who)s") % {"who": complainant})[:TITLE_MAX], description=content,
             requirement=requirement, due_date=due_date, severity=severity, source_record=complaint, auto=True)
         _files(ticket, project, user, files)
     return complaint, ticket
@@ -523,6 +542,11 @@ def incident_report(*, project: Project, user, category: str, title: str, occurr
         occurred_at = timezone.make_aware(occurred_at)
     if occurred_at > timezone.now() + dt.timedelta(minutes=5):
         raise DomainError(_("The time of the incident cannot be in the future."), field="occurred_at")
+    # An incident of this contract happens after it was signed (and never in a year the
+    # database could store but not read back).
+    if timezone.localtime(occurred_at).date() < project.contract_signed_on:
+        raise DomainError(_("The time of the incident cannot be before the contract was signed (%(day)s).")
+                          % {"day": project.contract_signed_on}, field="occurred_at")
     description = _text(description, field="description", label=_("What happened"), max_length=3 * TEXT_MAX)
     scale = _text(scale, field="scale", label=_("The scale and impact"))
     remedial_action = _text(remedial_action, field="remedial_action", label=_("The remedial action taken"))
@@ -566,7 +590,8 @@ def _ask_risk_reassessment(incident: Incident) -> None:
         return
     risk_reassessment_request(project=incident.project, trigger="incident",
                               note=_("After the incident: %(title)s") % {"title": incident.title},
-                              source_label=str(incident)[:TITLE_MAX], source_url=incident.get_absolute_url())
+                              source_label=f"#{incident.pk} {incident}"[:TITLE_MAX],
+                              source_url=incident.get_absolute_url())
 
 
 def incident_acknowledge(*, incident: Incident, user, instructions: str, is_major: bool | None = None) -> Incident:
@@ -652,6 +677,8 @@ def report_ticket(*, ticket: RectificationTicket, user, summary: str) -> Regulat
     _require("may_manage_problems", user, ticket, _("Only the client project lead can report to the regulator."))
     summary = _text(summary, field="summary", label=_("The summary"), max_length=3 * TEXT_MAX)
     with transaction.atomic(), history_context(user=user, reason=_("Reported to the regulator")):
+        if ticket.state == TicketState.CANCELLED:
+            raise DomainError(_("A withdrawn notice is not reported to the regulator."), code="illegal_transition")
         if RegulatorReport.objects.filter(ticket=ticket).exists():
             raise DomainError(_("This ticket has already been reported to the regulator."), code="duplicate")
         report = RegulatorReport.objects.create(project=ticket.project, kind=ReportKind.TICKET, ticket=ticket,
@@ -734,5 +761,5 @@ def on_problem_answered(*, record, user, measures: str, result: str) -> None:
 __all__ = [
     "ACTIVE_STATES", "Ground", "complaint_register", "incident_acknowledge", "incident_close", "incident_report",
     "project_suspend", "report_suspension", "report_ticket", "settings_update", "ticket_auto_raise", "ticket_cancel",
-    "ticket_close", "ticket_raise", "ticket_refuse", "ticket_review", "ticket_submit", "ticket_withdraw_refusal",
+    "ticket_close", "ticket_raise", "ticket_refuse", "ticket_reopen", "ticket_review", "ticket_submit", "ticket_withdraw_refusal",
 ]

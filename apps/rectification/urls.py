@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/review/", views.review, name="review"),
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("<int:pk>/reopen/", views.reopen, name="reopen"),
     path("<int:pk>/report/", views.report, name="report"),
     path("<int:pk>/annex-d.pdf", views.annex_d_pdf, name="annex_d_pdf"),
     path("incidents/<int:pk>/", views.incident_detail, name="incident"),

@@ -127,8 +127,28 @@ def _source_record(project, spec: str):
     if record is None:
         return None, None
     if source is None:
-        source = TicketSource.SAMPLING if getattr(record, "kind", "") == "sampling" else TicketSource.PATROL
+        source = LEDGER_SOURCES.get(getattr(record, "kind", ""), TicketSource.OTHER)
     return record, source
+
+
+# The source of Annex D a ledger row's kind stands for.
+LEDGER_SOURCES = {"patrol": TicketSource.PATROL, "sampling": TicketSource.SAMPLING,
+                  "acceptance": TicketSource.ACCEPTANCE}
+
+
+def _batch_of(project, record):
+    """The batch a finding is about: the batch itself, a record's batch, or a ledger row's batch id."""
+    from apps.batches.models import Batch
+
+    if record is None:
+        return None
+    if isinstance(record, Batch):
+        return record
+    batch = getattr(record, "batch", None)
+    if isinstance(batch, Batch):
+        return batch
+    batch_id = getattr(record, "batch_id", None)
+    return Batch.objects.filter(pk=batch_id, project=project).first() if batch_id else None
 
 
 def _prefill(record, source) -> dict:
@@ -162,8 +182,7 @@ def ticket_new(request, project_id):
         data = dict(form.cleaned_data)
         try:
             ticket = services.ticket_raise(project=project, user=request.user, source_record=record,
-                                           batch=record if record is not None and record._meta.model_name == "batch"
-                                           else getattr(record, "batch", None), **data)
+                                           batch=_batch_of(project, record), **data)
         except DomainError as exc:
             _apply(form, exc)
         else:
@@ -367,6 +386,13 @@ def close(request, pk):
 def cancel(request, pk):
     return _simple_post(request, pk, rule="may_cancel_ticket", action=services.ticket_cancel, needs_reason=True,
                         success=_("Notice withdrawn."))
+
+
+@login_required
+@require_POST
+def reopen(request, pk):
+    return _simple_post(request, pk, rule="may_cancel_ticket", action=services.ticket_reopen, needs_reason=True,
+                        success=_("Ticket reopened for a new review."))
 
 
 @login_required

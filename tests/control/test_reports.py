@@ -121,3 +121,34 @@ def test_bad_input(w):
     r = services.quality_report_submit(report=QualityReport.objects.get(), user=w.pm)
     with pytest.raises(DomainError):
         services.quality_report_acknowledge(report=r, user=w.lead, next_report_due=today())
+
+
+def test_draft_files_stay_with_the_contractor_until_submitted(w, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.attachments.services import attachment_add
+
+    draft = report(w)
+    pdf = SimpleUploadedFile("报表.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+                             content_type="application/pdf")
+    attachment = attachment_add(record=draft, project=w.project, user=w.pm, uploaded_file=pdf, kind="evidence")
+    url = f"/attachments/{attachment.pk}/download/"
+    assert login(w.pm).get(url).status_code == 200
+    for user in (w.inspector, w.lead, w.regulator):
+        assert login(user).get(url).status_code == 404
+    services.quality_report_submit(report=draft, user=w.pm)
+    assert login(w.inspector).get(url).status_code == 200
+
+
+def test_overdue_counts_only_tickets_awaiting_the_contractor(w):
+    import time_machine
+    from django.utils import timezone
+
+    from apps.control.selectors import report_figures
+    from tests.rectification.factories import answer, raise_ticket
+
+    raise_ticket(w, due_date=today() + dt.timedelta(days=1))
+    answer(raise_ticket(w, due_date=today() + dt.timedelta(days=1)), w)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=3), tick=False):
+        figures = report_figures(w.project, today() - dt.timedelta(days=7), today())
+    assert figures["tickets"]["open_now"] == 2 and figures["tickets"]["overdue_now"] == 1

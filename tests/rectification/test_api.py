@@ -119,3 +119,12 @@ def test_schema_lists_the_endpoints(w, api):
     paths = schema["paths"]
     assert any("rectification-tickets/{id}/review/" in p for p in paths)
     assert any(p.endswith("/incidents/") for p in paths)
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00", "9999-12-31T23:59:59", "2026-13-01T00:00:00", "x"])
+def test_incident_time_out_of_range_is_400(w, api, when):
+    body = {"category": "quality", "title": "t", "occurred_at": when, "description": "d", "scale": "s",
+            "remedial_action": "r"}
+    response = api(w.pm).post(_base(w, "incidents"), body)
+    assert response.status_code == 400, response.content
+    assert not Incident.objects.exists()

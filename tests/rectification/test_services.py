@@ -461,3 +461,49 @@ def test_history_records_every_step(w):
     ticket = closed(w)
     reasons = list(RectificationTicket.history.filter(id=ticket.pk).values_list("history_change_reason", flat=True))
     assert any("closed" in (r or "") for r in reasons) and any("review" in (r or "").lower() for r in reasons)
+
+
+def test_incident_before_the_contract_is_refused(w):
+    for when in (dt.datetime(1, 1, 1, 0, 0), dt.datetime(2026, 9, 24, 12, 0)):
+        with pytest.raises(DomainError, match="before the contract") as exc:
+            services.incident_report(project=w.project, user=w.pm, category="security", title="t", occurred_at=when,
+                                     description="d", scale="s", remedial_action="r")
+        assert exc.value.field == "occurred_at"
+    assert not w.project.incidents.exists()
+
+
+def test_a_reviewed_ticket_that_cannot_be_signed_is_reopened_for_review(w):
+    ticket = reviewed(w)
+    sign(ticket, w.inspector, Party.CLIENT)
+    with pytest.raises(PermissionDenied):
+        services.ticket_reopen(ticket=ticket, user=w.inspector, reason="承包方签字人离职")
+    with pytest.raises(DomainError, match="required"):
+        services.ticket_reopen(ticket=ticket, user=w.lead, reason=" ")
+    ticket = services.ticket_reopen(ticket=ticket, user=w.lead, reason="承包方签字人离职")
+    assert ticket.state == TicketState.SUBMITTED
+    with pytest.raises(DomainError) as exc:
+        services.ticket_reopen(ticket=ticket, user=w.lead, reason="again")
+    assert exc.value.code == "illegal_transition"
+    ticket = review(ticket, w)
+    assert ticket.state == TicketState.REVIEWED and ticket.reviews.count() == 2
+
+
+def test_links_of_a_ticket_and_a_suspension_are_in_the_history(w):
+    from apps.lot_inspection import services as lot_services
+
+    inspection = open_for(w, items=200)
+    first = inspection.items.order_by("position").first()
+    all_conforming(inspection, w.inspector, except_positions={first.position: ["DIG-F1"]})
+    lot_services.decide(inspection, w.inspector)
+    ticket = RectificationTicket.objects.get()
+    assert ticket.history.first().items.count() == 1 and ticket.history.first().defects.count() == 1
+    services.ticket_refuse(ticket=ticket, user=w.pm, reason="不同意")
+    suspension = services.project_suspend(project=w.project, user=w.lead, reason="拒不整改")
+    assert [t.rectificationticket_id for t in suspension.history.first().tickets.all()] == [ticket.pk]
+
+
+def test_withdrawn_notice_is_not_reported(w):
+    ticket = services.ticket_cancel(ticket=raise_ticket(w), user=w.lead, reason="误报")
+    with pytest.raises(DomainError) as exc:
+        services.report_ticket(ticket=ticket, user=w.lead, summary="重大")
+    assert exc.value.code == "illegal_transition"

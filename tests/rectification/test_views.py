@@ -226,3 +226,28 @@ def test_pages_render_in_chinese_by_default(w, client):
     with translation.override("zh-hans"):
         body = client.get(f"/problems/projects/{w.project.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "问题处置" in body and "整改" in body
+
+
+def test_notice_raised_from_a_patrol_is_prefilled_and_linked(w, login):
+    from apps.inspections.models import LedgerEntry
+    from apps.inspections.services import patrol_create
+
+    patrol = patrol_create(project=w.project, user=w.inspector, patrolled_on=timezone.localdate(),
+                           content="检查扫描工位", findings="扫描件未按顺序编号", requirements="重新编号并复核")
+    c = login(w.inspector)
+    page = c.get(f"/problems/projects/{w.project.pk}/new/?from=patrol:{patrol.pk}").content.decode()
+    assert "扫描件未按顺序编号" in page and "重新编号并复核" in page
+    assert "rectification:new" not in page
+    detail = c.get(patrol.get_absolute_url()).content.decode()
+    assert f"?from=patrol:{patrol.pk}" in detail
+    c.post(f"/problems/projects/{w.project.pk}/new/?from=patrol:{patrol.pk}",
+           _form(description="扫描件未按顺序编号", requirement="重新编号并复核"))
+    ticket = RectificationTicket.objects.get()
+    assert ticket.source_record() == patrol and ticket.source == "patrol"
+    # A ledger row of an acceptance check raises a ticket of source 验收.
+    entry = LedgerEntry.objects.create(project=w.project, kind="acceptance", occurred_at=timezone.now(),
+                                       content="验收检查", problems="目录不全", requirements="补全目录")
+    page = c.get(f"/problems/projects/{w.project.pk}/new/?from=ledger:{entry.pk}").content.decode()
+    assert 'value="acceptance" selected' in page and "目录不全" in page
+    # Someone else's record is ignored, not an error.
+    assert c.get(f"/problems/projects/{w.project.pk}/new/?from=patrol:999999").status_code == 200
