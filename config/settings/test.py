@@ -1,7 +1,10 @@
 """Test run: fast password hashing, eager Celery, in-memory e-mail and files."""
 
+import os
+from urllib.parse import urlsplit, urlunsplit
+
 from .base import *  # noqa: F403
-from .base import BASE_DIR
+from .base import BASE_DIR, CACHES
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -20,3 +23,11 @@ STORAGES = {
 # Serve static files straight from the app directories (no collectstatic needed).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Parallel test workers (pytest-xdist) each get their own database (pytest-django) and, with a
+# Redis cache, their own Redis database: cache.clear() flushes a whole Redis database.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _WORKER and CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    _index = int(_WORKER.removeprefix("gw") or 0) % 15 + 1
+    _url = urlsplit(CACHES["default"]["LOCATION"])
+    CACHES = {"default": {**CACHES["default"], "LOCATION": urlunsplit(_url._replace(path=f"/{_index}"))}}

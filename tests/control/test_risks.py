@@ -186,3 +186,19 @@ def test_high_risk_level_requires_two_patrols_a_week(w):
     w.project.refresh_from_db()
     gaps = gap_now()
     assert len(gaps) == 1 and (gaps[0].patrols, gaps[0].required) == (1, 2)
+
+
+def test_annex_a_risk_row_reads_the_register(w):
+    from apps.projects.enums import TaskStatus
+    from apps.projects.selectors import annex_a_rows
+
+    def row():
+        return next(r for r in annex_a_rows(w.project) if r["step"].code == "risk_control")
+
+    assert row()["status"] == TaskStatus.DUE  # the start assessment is asked for
+    point(w, level="high")
+    assess(w)
+    reading = row()
+    assert reading["status"] == TaskStatus.ONGOING and "last assessed on" in reading["evidence"]
+    point(w, level="")
+    assert row()["status"] == TaskStatus.DUE
