@@ -159,6 +159,22 @@ def patrols_required_per_week(project: Project) -> int:
     return 2 if project.risk_level == RiskLevel.HIGH else 1
 
 
+def patrols_required_by_week(project: Project, sundays: list[dt.date]) -> dict[dt.date, int]:
+    """The patrols required in each week (given by its Sunday), with the risk level in force that
+    week: the level of the last assessment made by its end, else the level before the first
+    assessment. A new level applies from the week it was assessed on, not to the weeks before."""
+    history = list(project.risk_assessments.order_by("assessed_on", "pk")
+                   .values_list("assessed_on", "previous_level", "resulting_level"))
+    out = {}
+    for sunday in sundays:
+        level = history[0][1] if history else project.risk_level
+        for assessed_on, _previous, resulting in history:
+            if assessed_on <= sunday:
+                level = resulting
+        out[sunday] = 2 if level == RiskLevel.HIGH else 1
+    return out
+
+
 # ---------------------------------------------------------------- quality report figures (§8.2.3)
 
 def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:

@@ -14,7 +14,7 @@ from apps.projects.enums import TaskStatus
 def patrol_sampling(project, today: dt.date) -> StepReading:
     """Overdue when last week had no patrol or a submitted batch has waited more than a week for
     its sampling inspection; due while this week has no patrol yet or a batch awaits sampling.
-    Older weeks without a patrol stay flagged on the patrol page and counted in the evidence."""
+    Older weeks with fewer patrols than required stay flagged on the patrol page and counted in the evidence."""
     from apps.batches.enums import BatchStatus
 
     from .enums import LedgerKind
@@ -28,7 +28,7 @@ def patrol_sampling(project, today: dt.date) -> StepReading:
     waiting = project.batches.filter(status=BatchStatus.SUBMITTED)
     late = waiting.filter(submitted_at__date__lt=today - dt.timedelta(days=7)).count()
     sampled = LedgerEntry.objects.filter(project=project, kind=LedgerKind.SAMPLING).count()
-    evidence = _("%(p)d patrols, %(s)d sampling inspections; %(w)d weeks without a patrol, "
+    evidence = _("%(p)d patrols, %(s)d sampling inspections; %(w)d weeks with fewer patrols than required, "
                  "%(b)d batches awaiting sampling") % {
         "p": Patrol.objects.filter(project=project).count(), "s": sampled, "w": len(missed), "b": waiting.count()}
     if missed_last_week or late:

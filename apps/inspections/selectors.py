@@ -165,13 +165,18 @@ def patrol_gaps(project: Project, today: dt.date | None = None) -> list[WeekGap]
     patrolled = Counter(d.isocalendar()[:2] for d in Patrol.objects.filter(
         project=project, patrolled_on__gte=first, patrolled_on__lte=today).values_list("patrolled_on", flat=True))
     # §8.2.2: the frequency follows the risk level (a high-risk project: at least twice a week).
-    from apps.control.selectors import patrols_required_per_week
+    # The level in force each week counts, not today's (a week is not judged afresh later).
+    from apps.control.selectors import patrols_required_by_week
 
-    required = patrols_required_per_week(project)
+    required = patrols_required_by_week(project, [m + dt.timedelta(days=6) for m in weeks.values()])
     this_week = today.isocalendar()[:2]
-    return [WeekGap(year=y, week=w, monday=m, sunday=m + dt.timedelta(days=6), current=(y, w) == this_week,
-                    patrols=patrolled[(y, w)], required=required)
-            for (y, w), m in sorted(weeks.items(), key=lambda kv: kv[1]) if patrolled[(y, w)] < required]
+    gaps = []
+    for (y, w), m in sorted(weeks.items(), key=lambda kv: kv[1]):
+        needed = required[m + dt.timedelta(days=6)]
+        if patrolled[(y, w)] < needed:
+            gaps.append(WeekGap(year=y, week=w, monday=m, sunday=m + dt.timedelta(days=6),
+                                current=(y, w) == this_week, patrols=patrolled[(y, w)], required=needed))
+    return gaps
 
 
 # ---------------------------------------------------------------- ledger

@@ -188,6 +188,33 @@ def test_high_risk_level_requires_two_patrols_a_week(w):
     assert len(gaps) == 1 and (gaps[0].patrols, gaps[0].required) == (1, 2)
 
 
+def test_a_new_risk_level_does_not_judge_past_weeks_again(w):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from apps.inspections.selectors import patrol_gaps
+    from apps.inspections.services import patrol_create
+    from apps.projects.models import Project
+
+    today = timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    last_monday = monday - dt.timedelta(days=7)
+    Project.objects.filter(pk=w.project.pk).update(phase_changed_at=timezone.make_aware(
+        dt.datetime.combine(last_monday, dt.time(9))))
+    w.project.refresh_from_db()
+    with time_machine.travel(dt.datetime.combine(last_monday + dt.timedelta(days=2), dt.time(10)), tick=False):
+        patrol_create(project=w.project, user=w.inspector, patrolled_on=last_monday + dt.timedelta(days=2),
+                      inspectors=[w.inspector], content="上周巡查", findings="", requirements="")
+    point(w, level="high")
+    assess(w)
+    weeks = {(g.monday, g.required) for g in patrol_gaps(w.project, today)}
+    # Last week (one patrol, medium risk then) is not a gap; this week needs two.
+    assert last_monday not in {m for m, _r in weeks}
+    assert (monday, 2) in weeks
+
+
 def test_annex_a_risk_row_reads_the_register(w):
     from apps.projects.enums import TaskStatus
     from apps.projects.selectors import annex_a_rows

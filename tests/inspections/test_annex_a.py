@@ -36,4 +36,4 @@ def test_weeks_without_patrol_make_the_row_overdue_until_patrolled(world):
     services.patrol_create(project=world.project, user=world.inspector, patrolled_on=today, content="现场巡查")
     row = _row(world.project)
     assert row["status"] == TaskStatus.ONGOING, row["evidence"]
-    assert "weeks without a patrol" in row["evidence"] and " 0 weeks" in row["evidence"]
+    assert "weeks with fewer patrols than required" in row["evidence"] and " 0 weeks" in row["evidence"]
