@@ -73,6 +73,16 @@ def complaints_of(project: Project) -> QuerySet[Complaint]:
     return project.complaints.select_related("registered_by")
 
 
+def complaints_with_tickets(project: Project, *, limit: int) -> list[tuple[Complaint, RectificationTicket | None]]:
+    """The latest complaints, each with the ticket it raised (two queries, whatever the count)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    complaints = list(complaints_of(project)[:limit])
+    tickets = {t.source_id: t for t in project.rectification_tickets.filter(
+        source_type=ContentType.objects.get_for_model(Complaint), source_id__in=[c.pk for c in complaints])}
+    return [(c, tickets.get(c.pk)) for c in complaints]
+
+
 def open_suspension(project: Project) -> Suspension | None:
     return project.suspensions.filter(resumed_at__isnull=True).prefetch_related("tickets", "incidents").first()
 

@@ -89,7 +89,7 @@ def project_page(request, project_id):
         "grounds": grounds, "suspension": selectors.open_suspension(project),
         "suspensions": list(selectors.suspensions_of(project)[:10]),
         "incidents": list(selectors.incidents_of(project)[:20]),
-        "complaints": list(selectors.complaints_of(project)[:20]),
+        "complaints": selectors.complaints_with_tickets(project, limit=20),
         "reports": list(selectors.reports_of(project)[:20]),
         "settings": settings_obj,
         "can_raise": rules.test_rule("can_raise_ticket", request.user, project),

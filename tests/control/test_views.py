@@ -130,3 +130,34 @@ def test_hold_for_quality_through_the_pages(w, login):
     assert response.status_code == 302
     s.refresh_from_db()
     assert s.state == "held_for_quality"
+
+
+def test_control_pages_do_not_run_a_query_per_row(w, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = login(w.lead)
+    tabs = ("", "risks/", "changes/", "meetings/", "reports/", "progress/", "improvements/")
+
+    def counts():
+        result = []
+        for tab in tabs:
+            with CaptureQueriesContext(connection) as ctx:
+                assert c.get(f"/control/projects/{w.project.pk}/{tab}").status_code == 200
+            result.append(len(ctx))
+        return result
+
+    def add_rows(i):
+        point(w, description=f"风险{i}")
+        change(w, title=f"变更{i}")
+        meeting(w)
+        services.quality_report_submit(report=report(w, period_start=today() - dt.timedelta(days=7 * i + 6),
+                                                     period_end=today() - dt.timedelta(days=7 * i)), user=w.pm)
+        stage(w, name=f"阶段{i}")
+        services.improvement_plan_submit(plan=improvement(w), user=w.pm)
+
+    add_rows(1)
+    few = counts()
+    for i in range(2, 5):
+        add_rows(i)
+    assert counts() == few

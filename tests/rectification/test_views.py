@@ -251,3 +251,32 @@ def test_notice_raised_from_a_patrol_is_prefilled_and_linked(w, login):
     assert 'value="acceptance" selected' in page and "目录不全" in page
     # Someone else's record is ignored, not an error.
     assert c.get(f"/problems/projects/{w.project.pk}/new/?from=patrol:999999").status_code == 200
+
+
+def test_pages_do_not_run_a_query_per_row(w, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    today = timezone.localdate()
+    c = login(w.lead)
+
+    def counts():
+        result = []
+        for url in (f"/problems/projects/{w.project.pk}/", "/problems/"):
+            with CaptureQueriesContext(connection) as ctx:
+                assert c.get(url).status_code == 200
+            result.append(len(ctx))
+        return result
+
+    def add_rows():
+        raise_ticket(w)
+        services.complaint_register(project=w.project, user=w.lead, complainant="利用者", received_on=today,
+                                    content="图像模糊", requirement="重新扫描", due_date=today + dt.timedelta(days=3))
+        services.incident_report(project=w.project, user=w.pm, category="quality", title="t",
+                                 occurred_at=timezone.now(), description="d", scale="s", remedial_action="r")
+
+    add_rows()
+    few = counts()
+    for _ in range(4):
+        add_rows()
+    assert counts() == few
