@@ -14,10 +14,10 @@ from rest_framework.response import Response
 
 from apps.core.history import client_ip
 
-from .authentication import token_expires_at, token_is_expired
-from .base import ApiView, api_schema
-from .permissions import IsAuthenticatedReader
-from .throttling import TokenRequestIpThrottle, TokenRequestUsernameThrottle
+from apps.core.rest.authentication import token_expires_at, token_is_expired
+from apps.core.rest.base import ApiView, api_schema
+from apps.core.rest.permissions import IsAuthenticatedReader
+from apps.core.rest.throttling import TokenRequestIpThrottle, TokenRequestUsernameThrottle
 
 logger = logging.getLogger("apps.api")
 

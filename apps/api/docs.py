@@ -12,9 +12,9 @@ from drf_spectacular.settings import patched_settings
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView, _get_sidecar_url
 from rest_framework.permissions import AllowAny
 
-from .authentication import AUTHENTICATION_CLASSES
-from .exceptions import api_exception_handler
-from .permissions import IsAuthenticatedReader
+from apps.core.rest.authentication import AUTHENTICATION_CLASSES
+from apps.core.rest.exceptions import api_exception_handler
+from apps.core.rest.permissions import IsAuthenticatedReader
 
 TITLE = "档案服务外包质量保障系统 API"
 

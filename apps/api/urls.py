@@ -1,9 +1,7 @@
 """Mounted at /api/ (config/urls.py).
 
-Every resource is one ``router.register`` line. Other apps keep their viewsets in their own
-``api.py`` (subclasses of ``apps.api.base.ApiViewSet``) and add one line here, e.g.::
-
-    router.register(PROJECT_PREFIX + "deadlines", DeadlineViewSet, basename="project-deadline")
+Every resource is one ``router.register`` line. Apps keep their viewsets in their own ``api.py``
+(subclasses of ``apps.core.rest.base.ApiViewSet``); this module only wires them.
 """
 
 from importlib import import_module
@@ -12,10 +10,11 @@ from django.apps import apps
 from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
+from apps.core.rest.base import ID_REGEX
+
 from .auth import TokenView
-from .base import ID_REGEX
 from .docs import DocsView, SchemaView
-from .views import NotFoundView, ProjectMemberViewSet, ProjectViewSet
+from .views import NotFoundView
 
 app_name = "api"
 
@@ -23,8 +22,6 @@ app_name = "api"
 PROJECT_PREFIX = rf"projects/(?P<project_pk>{ID_REGEX})/"
 
 router = SimpleRouter()
-router.register("projects", ProjectViewSet, basename="project")
-router.register(PROJECT_PREFIX + "members", ProjectMemberViewSet, basename="project-member")
 
 # Apps with endpoints keep them in ``<app>/api.py`` with a function
 # ``register(router, project_prefix)`` that adds their viewsets; nothing else to edit here.

@@ -27,8 +27,9 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from apps.api.base import ApiViewSet, ProjectScopedMixin, api_schema
-from apps.api.serializers import UserRefSerializer
+from apps.core.rest.base import ApiViewSet, api_schema
+from apps.projects.rest import ProjectScopedMixin
+from apps.core.rest.serializers import UserRefSerializer
 
 from . import registry, selectors, services
 from .enums import AttachmentKind
@@ -87,7 +88,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
     @extend_schema_field(AttachmentPermissionsSerializer)
     def get_permissions(self, attachment) -> dict:
         user = self.context["request"].user
-        return {"remove": rules.test_rule("can_remove_attachment", user, attachment)}
+        return {"remove": rules.test_rule("attachments.can_remove_attachment", user, attachment)}
 
 
 # ---------------------------------------------------------------- input
@@ -204,7 +205,7 @@ class AttachmentViewSet(ProjectScopedMixin, ApiViewSet):
                 request={"multipart/form-data": AttachmentUploadSerializer},
                 responses={201: AttachmentSerializer})
     def create(self, request, project_pk=None):
-        self.require("can_add_attachment", self.project, _("Only members of the project can attach files to it."))
+        self.require("attachments.can_add_attachment", self.project, _("Only members of the project can attach files to it."))
         data = AttachmentUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -218,7 +219,7 @@ class AttachmentViewSet(ProjectScopedMixin, ApiViewSet):
                 request=AttachmentRemoveSerializer, parameters=[REASON_PARAMETER], responses=AttachmentSerializer)
     def destroy(self, request, project_pk=None, pk=None):
         attachment = self.get_object()
-        self.require("can_remove_attachment", attachment,
+        self.require("attachments.can_remove_attachment", attachment,
                      _("Only the uploader or the client project lead can remove this attachment."))
         reason = request.data.get("reason") if isinstance(request.data, dict) else None
         if reason is None:

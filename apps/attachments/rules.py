@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import rules
 
-from apps.projects.rules import _active_roles, is_active_user, is_client_lead, is_read_only
+from apps.projects.rules import active_roles, is_active_user, is_client_lead, is_read_only
 
 
 @rules.predicate
 def is_project_member(user, project) -> bool:
-    return project is not None and bool(_active_roles(user, project))
+    return project is not None and bool(active_roles(user, project))
 
 
 @rules.predicate
@@ -19,7 +19,7 @@ def is_uploader(user, attachment) -> bool:
 
 @rules.predicate
 def is_member_of_attachment_project(user, attachment) -> bool:
-    return attachment is not None and bool(_active_roles(user, attachment.project))
+    return attachment is not None and bool(active_roles(user, attachment.project))
 
 
 @rules.predicate
@@ -53,5 +53,5 @@ can_remove_attachment = (is_active_user & ~is_read_only & attachment_is_present
                          & ((is_uploader & is_member_of_attachment_project) | is_lead_of_attachment_project)
                          & record_still_open)
 
-rules.add_rule("can_add_attachment", can_add_attachment)
-rules.add_rule("can_remove_attachment", can_remove_attachment)
+rules.add_rule("attachments.can_add_attachment", can_add_attachment)
+rules.add_rule("attachments.can_remove_attachment", can_remove_attachment)

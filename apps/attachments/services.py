@@ -47,7 +47,7 @@ def _check_may_add(*, record, project: Project, user) -> None:
         raise PermissionDenied(_("Regulator accounts are read-only and cannot attach files."))
     if project is None or project.pk is None or not projects_visible_to(user).filter(pk=project.pk).exists():
         raise PermissionDenied(_("You cannot attach files to this project."))
-    if not rules.test_rule("can_add_attachment", user, project):
+    if not rules.test_rule("attachments.can_add_attachment", user, project):
         raise PermissionDenied(_("Only members of the project can attach files to it."))
     if record is None or getattr(record, "pk", None) is None:
         raise DomainError(_("The record to attach the file to does not exist."), field="record")
@@ -142,7 +142,7 @@ def attachment_remove(*, attachment: Attachment, user, reason: str) -> Attachmen
     if not record_still_open(user, attachment):
         raise PermissionDenied(_("The record has been submitted, signed or decided: its files can no longer be "
                                  "removed."))
-    if not rules.test_rule("can_remove_attachment", user, attachment):
+    if not rules.test_rule("attachments.can_remove_attachment", user, attachment):
         raise PermissionDenied(_("Only the uploader or the client project lead can remove this attachment."))
     if not reason:
         raise DomainError(_("Give a reason for removing the attachment."), field="reason")

@@ -63,7 +63,7 @@ def download(request, pk):
 @require_POST
 def upload(request, content_type_id, object_id):
     record, project = selectors.attachment_target_for_user(request.user, content_type_id, object_id)
-    if not rules.test_rule("can_add_attachment", request.user, project):
+    if not rules.test_rule("attachments.can_add_attachment", request.user, project):
         raise DjangoPermissionDenied
     next_url = _safe_next(request, reverse("attachments:project", args=[project.pk]))
     form = AttachmentUploadForm(request.POST, request.FILES)
@@ -86,7 +86,7 @@ def upload(request, content_type_id, object_id):
 @require_POST
 def remove(request, pk):
     attachment = selectors.attachment_for_user(request.user, pk)
-    if not rules.test_rule("can_remove_attachment", request.user, attachment):
+    if not rules.test_rule("attachments.can_remove_attachment", request.user, attachment):
         raise DjangoPermissionDenied
     next_url = _safe_next(request, reverse("attachments:project", args=[attachment.project_id]))
     form = AttachmentRemoveForm(request.POST)
@@ -112,6 +112,6 @@ def project_attachments(request, project_id):
         "attachments": selectors.attachments_of_project(request.user, project),
         "upload_form": AttachmentUploadForm(initial={"next": request.get_full_path()}),
         "next": request.get_full_path(),
-        "can_upload": rules.test_rule("can_add_attachment", request.user, project),
+        "can_upload": rules.test_rule("attachments.can_add_attachment", request.user, project),
         "show_record": True,
     })

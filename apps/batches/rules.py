@@ -10,7 +10,7 @@ import rules
 
 from apps.accounts.enums import ProjectRole
 from apps.projects.enums import Phase
-from apps.projects.rules import _active_roles, is_active_user, is_read_only
+from apps.projects.rules import active_roles, is_active_user, is_read_only
 
 from .enums import BatchStatus
 
@@ -34,13 +34,13 @@ WORKING_PHASES = frozenset({Phase.PREPARATION, Phase.IMPLEMENTATION})
 def _contractor_roles(user, project) -> set[str]:
     if not user.is_authenticated or user.organization_id != project.contractor_id:
         return set()
-    return _active_roles(user, project)
+    return active_roles(user, project)
 
 
 def _client_roles(user, project) -> set[str]:
     if not user.is_authenticated or user.organization_id != project.client_id:
         return set()
-    return _active_roles(user, project)
+    return active_roles(user, project)
 
 
 def is_contractor_side(user, project) -> bool:

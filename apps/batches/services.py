@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 
 from apps.core.errors import DomainError, PermissionDenied
 from apps.core.history import history_context, save_with_history
-from apps.core.validation import clean_text, full_clean_or_error
+from apps.core.text import clean_text
+from apps.core.validation import full_clean_or_error
 from apps.projects.enums import Phase, ServiceType
 from apps.projects.models import Project, ProjectMember
 
@@ -258,9 +259,9 @@ def record_self_check(*, project: Project, user, operator, date: dt.date, proces
     _require("may_record_checks", user, project,
              _("Only the contractor's project manager, special inspector or operators can record self-checks."))
     from apps.accounts.enums import ProjectRole
-    from apps.projects.rules import _active_roles
+    from apps.projects.rules import active_roles
 
-    if operator != user and not (_active_roles(user, project) & {ProjectRole.CONTRACTOR_PM,
+    if operator != user and not (active_roles(user, project) & {ProjectRole.CONTRACTOR_PM,
                                                                   ProjectRole.CONTRACTOR_INSPECTOR}):
         raise PermissionDenied(_("Operators record their own self-checks only."))
     _staff(operator, project, field="operator", label=_("The operator"))
@@ -302,9 +303,9 @@ def record_mutual_check(*, project: Project, user, producer, checker, date: dt.d
     _require("may_record_checks", user, project,
              _("Only the contractor's project manager, special inspector or operators can record mutual checks."))
     from apps.accounts.enums import ProjectRole
-    from apps.projects.rules import _active_roles
+    from apps.projects.rules import active_roles
 
-    if checker != user and not (_active_roles(user, project) & {ProjectRole.CONTRACTOR_PM,
+    if checker != user and not (active_roles(user, project) & {ProjectRole.CONTRACTOR_PM,
                                                                  ProjectRole.CONTRACTOR_INSPECTOR}):
         raise PermissionDenied(_("Operators record the mutual checks they made themselves only."))
     _staff(producer, project, field="producer", label=_("The producer"))

@@ -25,8 +25,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from apps.api.base import ApiViewSet, ProjectScopedMixin, api_schema
-from apps.api.serializers import UserRefSerializer
+from apps.core.rest.base import ApiViewSet, api_schema
+from apps.projects.rest import ProjectScopedMixin
+from apps.core.rest.serializers import UserRefSerializer
 from apps.core.history import client_ip
 
 from . import selectors, services
@@ -256,7 +257,7 @@ class ChangeRequestViewSet(_ReadOnly):
     @api_schema(summary="Submit a change request (contractor PM)", request=ChangeInSerializer,
                 responses={201: ChangeRequestSerializer})
     def create(self, request, project_pk=None):
-        self.require("may_request_change", self.project,
+        self.require("control.may_request_change", self.project,
                      _("Only the contractor's project manager can submit a change request."))
         data = ChangeInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -268,7 +269,7 @@ class ChangeRequestViewSet(_ReadOnly):
     @action(detail=True, methods=["post"])
     def approve(self, request, project_pk=None, pk=None):
         change = self.get_object()
-        self.require("may_decide_change", change, _("Only the client's project lead can approve a change request."))
+        self.require("control.may_decide_change", change, _("Only the client's project lead can approve a change request."))
         data = ChangeApproveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         change = services.change_request_approve(change_request=change, user=request.user,
@@ -279,7 +280,7 @@ class ChangeRequestViewSet(_ReadOnly):
     @action(detail=True, methods=["post"])
     def reject(self, request, project_pk=None, pk=None):
         change = self.get_object()
-        self.require("may_decide_change", change, _("Only the client's project lead can reject a change request."))
+        self.require("control.may_decide_change", change, _("Only the client's project lead can reject a change request."))
         data = ControlOpinionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         change = services.change_request_reject(change_request=change, user=request.user, **data.validated_data)
@@ -289,7 +290,7 @@ class ChangeRequestViewSet(_ReadOnly):
     @action(detail=True, methods=["post"])
     def withdraw(self, request, project_pk=None, pk=None):
         change = self.get_object()
-        self.require("may_request_change", change,
+        self.require("control.may_request_change", change,
                      _("Only the contractor's project manager can withdraw a change request."))
         data = ControlReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -301,7 +302,7 @@ class ChangeRequestViewSet(_ReadOnly):
     @action(detail=True, methods=["post"])
     def confirm(self, request, project_pk=None, pk=None):
         change = self.get_object()
-        self.require("may_request_change", change,
+        self.require("control.may_request_change", change,
                      _("Only the contractor's project manager can confirm the implementation of a change."))
         data = ControlNoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -333,7 +334,7 @@ class QualityReportViewSet(_ReadOnly):
                         "computed from the records", request=ReportInSerializer,
                 responses={201: QualityReportSerializer})
     def create(self, request, project_pk=None):
-        self.require("may_prepare_report", self.project,
+        self.require("control.may_prepare_report", self.project,
                      _("Only the contractor's project manager or special inspector prepares quality reports."))
         data = ReportInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -345,7 +346,7 @@ class QualityReportViewSet(_ReadOnly):
     @action(detail=True, methods=["post"])
     def submit(self, request, project_pk=None, pk=None):
         report = self.get_object()
-        self.require("may_prepare_report", report,
+        self.require("control.may_prepare_report", report,
                      _("Only the contractor's project manager or special inspector submits quality reports."))
         report = services.quality_report_submit(report=report, user=request.user)
         return Response(self.get_serializer(report).data)
@@ -355,7 +356,7 @@ class QualityReportViewSet(_ReadOnly):
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, project_pk=None, pk=None):
         report = self.get_object()
-        self.require("may_acknowledge_report", report,
+        self.require("control.may_acknowledge_report", report,
                      _("Only the client's project lead or quality inspectors acknowledge quality reports."))
         data = ReportAcknowledgeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -367,7 +368,7 @@ class QualityReportViewSet(_ReadOnly):
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, project_pk=None, pk=None):
         report = self.get_object()
-        self.require("may_acknowledge_report", report,
+        self.require("control.may_acknowledge_report", report,
                      _("Only the client's project lead or quality inspectors handle quality reports."))
         data = ControlReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)

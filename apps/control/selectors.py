@@ -154,24 +154,25 @@ def sampling_floor_rate(project: Project) -> Decimal | None:
 
 
 def patrols_required_per_week(project: Project) -> int:
-    """§5.2.1 at least one patrol a week; §8.2.2 frequency follows the risk level: a high-risk
-    project is patrolled at least twice a week."""
-    return 2 if project.risk_level == RiskLevel.HIGH else 1
+    """The patrols a week the project's current risk level requires (apps.inspections)."""
+    from apps.inspections.selectors import patrols_required_per_week as required
+
+    return required(project)
 
 
-def patrols_required_by_week(project: Project, sundays: list[dt.date]) -> dict[dt.date, int]:
-    """The patrols required in each week (given by its Sunday), with the risk level in force that
-    week: the level of the last assessment made by its end, else the level before the first
-    assessment. A new level applies from the week it was assessed on, not to the weeks before."""
+def risk_levels_on(project: Project, dates: list[dt.date]) -> dict[dt.date, str]:
+    """The risk level in force on each date: the level of the last assessment made by then, else
+    the level before the first assessment. A new level applies from the day it was assessed on,
+    not to the days before. Registered as the projects' risk level source."""
     history = list(project.risk_assessments.order_by("assessed_on", "pk")
                    .values_list("assessed_on", "previous_level", "resulting_level"))
     out = {}
-    for sunday in sundays:
+    for day in dates:
         level = history[0][1] if history else project.risk_level
         for assessed_on, _previous, resulting in history:
-            if assessed_on <= sunday:
+            if assessed_on <= day:
                 level = resulting
-        out[sunday] = 2 if level == RiskLevel.HIGH else 1
+        out[day] = level
     return out
 
 

@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.enums import CLIENT_ROLES, CONTRACTOR_ROLES, Party, ProjectRole
 from apps.core.errors import DomainError, PermissionDenied
 from apps.core.history import history_context, save_with_history
-from apps.core.validation import clean_text
+from apps.core.text import clean_text
 from apps.projects.enums import Phase, RiskLevel
 from apps.projects.models import Project
 from apps.signatures.enums import SignatureMeaning
@@ -255,7 +255,7 @@ def risk_point_add(*, project: Project, user, category: str, description: str, c
                    level: str = "", owner=None) -> RiskPoint:
     """A risk point of the register. The client leads and rates; the contractor (PM, security
     officer) may propose points, which stay unrated until the client lead rates them."""
-    _require("may_add_risk_point", user, project,
+    _require("control.may_add_risk_point", user, project,
              _("Only the client's project team or the contractor's project manager or security officer can add "
                "risk points."))
     category = _choice(category, RiskCategory, field="category", label=_("the category"))
@@ -265,7 +265,7 @@ def risk_point_add(*, project: Project, user, category: str, description: str, c
     level = level or ""
     if level:
         level = _choice(level, RiskLevel, field="level", label=_("the risk level"))
-        if not rules.test_rule("may_rate_risk", user, project):
+        if not rules.test_rule("control.may_rate_risk", user, project):
             raise PermissionDenied(_("Only the client's project lead rates risk points; leave the level empty."),
                                    field="level")
     owner = _owner(project, owner)
@@ -293,7 +293,7 @@ def risk_point_update(*, point: RiskPoint, user, category: str, description: str
                       owner=None) -> RiskPoint:
     """The client lead edits a point; the contractor (PM, security officer) keeps its control
     measures up to date and cannot change anything else."""
-    _require("can_edit_risk_point", user, point,
+    _require("control.can_edit_risk_point", user, point,
              _("Only the client's project lead, or the contractor's project manager or security officer for the "
                "control measures, can edit a risk point."))
     category = _choice(category, RiskCategory, field="category", label=_("the category"))
@@ -301,7 +301,7 @@ def risk_point_update(*, point: RiskPoint, user, category: str, description: str
     control_measures = _text(control_measures, field="control_measures", label=_("The control measures"),
                              required=False)
     owner = _owner(point.project, owner)
-    is_lead = rules.test_rule("may_rate_risk", user, point.project)
+    is_lead = rules.test_rule("control.may_rate_risk", user, point.project)
     with transaction.atomic(), history_context(user=user):
         locked = _lock_point(point)
         values = {"category": category, "description": description, "control_measures": control_measures,
@@ -321,7 +321,7 @@ def risk_point_update(*, point: RiskPoint, user, category: str, description: str
 def risk_point_rate(*, point: RiskPoint, user, level: str, reason: str = "") -> RiskPoint:
     """The client lead rates a point high, medium or low (§5.2.2). The project's level changes
     only with a completed assessment."""
-    _require("may_rate_risk", user, point, _("Only the client's project lead rates risk points."))
+    _require("control.may_rate_risk", user, point, _("Only the client's project lead rates risk points."))
     level = _choice(level, RiskLevel, field="level", label=_("the risk level"))
     reason = _text(reason, field="reason", label=_("The reason"), required=False)
     with transaction.atomic(), history_context(user=user):
@@ -337,7 +337,7 @@ def risk_point_rate(*, point: RiskPoint, user, level: str, reason: str = "") -> 
 
 def risk_point_retire(*, point: RiskPoint, user, reason: str) -> RiskPoint:
     """The client lead retires a point that no longer applies; it stays in the register."""
-    _require("may_rate_risk", user, point, _("Only the client's project lead can retire a risk point."))
+    _require("control.may_rate_risk", user, point, _("Only the client's project lead can retire a risk point."))
     reason = _text(reason, field="reason", label=_("The reason for retiring"))
     with transaction.atomic(), history_context(user=user):
         locked = _lock_point(point)
@@ -364,7 +364,7 @@ def risk_assessment_complete(*, project: Project, user, conclusion: str, trigger
     is as risky as its riskiest point unless the lead states another level with a reason. It
     closes every open re-assessment request and sets the project's risk level, which drives the
     sampling floor (apps.sampling) and the patrol frequency (§8.2.2)."""
-    _require("may_assess_risk", user, project, _("Only the client's project lead can complete a risk assessment."))
+    _require("control.may_assess_risk", user, project, _("Only the client's project lead can complete a risk assessment."))
     conclusion = _text(conclusion, field="conclusion", label=_("The conclusion"))
     level_reason = _text(level_reason, field="level_reason", label=_("The reason for a different level"),
                          required=False)
@@ -450,7 +450,7 @@ def change_request_submit(*, project: Project, user, category: str, title: str, 
                           files: Iterable = ()) -> ChangeRequest:
     """The contractor's written change request (§6.4.2): what changes, why, and the impact on
     quality. Nothing changes before the client lead approves it in writing."""
-    _require("may_request_change", user, project,
+    _require("control.may_request_change", user, project,
              _("Only the contractor's project manager can submit a change request."))
     category = _choice(category, ChangeCategory, field="category", label=_("what changes"))
     title = _text(title, field="title", label=_("The change in brief"), max_length=200)
@@ -474,7 +474,7 @@ def change_request_submit(*, project: Project, user, category: str, title: str, 
 
 
 def change_request_withdraw(*, change_request: ChangeRequest, user, reason: str) -> ChangeRequest:
-    _require("may_request_change", user, change_request,
+    _require("control.may_request_change", user, change_request,
              _("Only the contractor's project manager can withdraw a change request."))
     reason = _text(reason, field="reason", label=_("The reason for withdrawing"))
     with transaction.atomic(), history_context(user=user):
@@ -496,7 +496,7 @@ def change_request_approve(*, change_request: ChangeRequest, user, password: str
     major change asks for a risk re-assessment (§5.2.2)."""
     from apps.signatures.services import signature_sign
 
-    _require("may_decide_change", user, change_request,
+    _require("control.may_decide_change", user, change_request,
              _("Only the client's project lead can approve a change request."))
     opinion = _text(opinion, field="opinion", label=_("The opinion"), required=False)
     if is_major is not None:
@@ -560,7 +560,7 @@ def _open_plan_version(change: ChangeRequest, user) -> None:
 
 def change_request_reject(*, change_request: ChangeRequest, user, opinion: str) -> ChangeRequest:
     """The client lead refuses the change, with its reasons: the contractor may not make it."""
-    _require("may_decide_change", user, change_request,
+    _require("control.may_decide_change", user, change_request,
              _("Only the client's project lead can reject a change request."))
     opinion = _text(opinion, field="opinion", label=_("The reasons for rejecting"))
     with transaction.atomic(), history_context(user=user):
@@ -583,7 +583,7 @@ def change_request_confirm(*, change_request: ChangeRequest, user, note: str) ->
     change that opened a plan version is confirmed only once that version is approved."""
     from apps.plans.enums import PlanStatus
 
-    _require("may_request_change", user, change_request,
+    _require("control.may_request_change", user, change_request,
              _("Only the contractor's project manager can confirm the implementation of a change."))
     note = _text(note, field="note", label=_("How it was implemented"))
     with transaction.atomic(), history_context(user=user):
@@ -624,7 +624,7 @@ def _meeting_values(*, kind, held_on, chair, attendees, agenda, minutes, locatio
 def meeting_record(*, project: Project, user, kind: str, held_on: dt.date, chair: str, attendees: str, agenda: str,
                    minutes: str, location: str = "", files: Iterable = ()) -> Meeting:
     """The client records a project meeting it organised, with its minutes (§8.2.3)."""
-    _require("may_record_meeting", user, project,
+    _require("control.may_record_meeting", user, project,
              _("Only the client's project lead or quality inspectors record project meetings."))
     values = _meeting_values(kind=kind, held_on=held_on, chair=chair, attendees=attendees, agenda=agenda,
                              minutes=minutes, location=location)
@@ -644,7 +644,7 @@ def meeting_update(*, meeting: Meeting, user, kind: str, held_on: dt.date, chair
     """Corrections to the minutes, until someone has signed them."""
     from apps.signatures.services import assert_not_signed
 
-    _require("may_record_meeting", user, meeting,
+    _require("control.may_record_meeting", user, meeting,
              _("Only the client's project lead or quality inspectors edit the minutes."))
     values = _meeting_values(kind=kind, held_on=held_on, chair=chair, attendees=attendees, agenda=agenda,
                              minutes=minutes, location=location)
@@ -666,7 +666,7 @@ def action_item_add(*, meeting: Meeting, user, description: str, owner_party: st
     tracked as a deadline (apps.deadlines)."""
     from apps.signatures.services import assert_not_signed
 
-    _require("may_record_meeting", user, meeting,
+    _require("control.may_record_meeting", user, meeting,
              _("Only the client's project lead or quality inspectors record action items."))
     description = _text(description, field="description", label=_("The action"))
     owner_party = _choice(owner_party, ActionOwnerParty, field="owner_party", label=_("the responsible party"))
@@ -703,7 +703,7 @@ def _lock_action(item: ActionItem) -> ActionItem:
 
 
 def action_item_complete(*, item: ActionItem, user, result: str) -> ActionItem:
-    _require("may_close_action", user, item,
+    _require("control.may_close_action", user, item,
              _("Only the responsible party or the client's project lead can close this action item."))
     result = _text(result, field="result", label=_("The result"))
     with transaction.atomic(), history_context(user=user):
@@ -720,7 +720,7 @@ def action_item_complete(*, item: ActionItem, user, result: str) -> ActionItem:
 def action_item_cancel(*, item: ActionItem, user, reason: str) -> ActionItem:
     from apps.deadlines.services import deadline_waive
 
-    _require("may_cancel_action", user, item, _("Only the client's project lead can cancel an action item."))
+    _require("control.may_cancel_action", user, item, _("Only the client's project lead can cancel an action item."))
     reason = _text(reason, field="reason", label=_("The reason for cancelling"))
     with transaction.atomic(), history_context(user=user):
         locked = _lock_action(item)
@@ -769,7 +769,7 @@ def quality_report_prepare(*, project: Project, user, period_start: dt.date, per
                            problems: str = "", next_steps: str = "") -> QualityReport:
     """The contractor prepares its quality and data report for a period: the figures come from
     the records (batches, sampling inspections, defects by grade, tickets), the analysis from it."""
-    _require("may_prepare_report", user, project,
+    _require("control.may_prepare_report", user, project,
              _("Only the contractor's project manager or special inspector prepares quality reports."))
     period_start, period_end = _period(period_start, period_end)
     texts = _report_texts(summary, problems, next_steps)
@@ -802,7 +802,7 @@ def _lock_report(report: QualityReport, states, message: str) -> QualityReport:
 def quality_report_update(*, report: QualityReport, user, summary: str, problems: str = "",
                           next_steps: str = "") -> QualityReport:
     """Edit the analysis of a draft or returned report; the figures are recomputed."""
-    _require("may_prepare_report", user, report,
+    _require("control.may_prepare_report", user, report,
              _("Only the contractor's project manager or special inspector edits quality reports."))
     texts = _report_texts(summary, problems, next_steps)
     with transaction.atomic(), history_context(user=user):
@@ -822,7 +822,7 @@ def quality_report_submit(*, report: QualityReport, user) -> QualityReport:
     from apps.deadlines.models import Deadline
     from apps.deadlines.services import deadline_meet
 
-    _require("may_prepare_report", user, report,
+    _require("control.may_prepare_report", user, report,
              _("Only the contractor's project manager or special inspector submits quality reports."))
     with transaction.atomic(), history_context(user=user):
         locked = _lock_report(report, REPORT_EDITABLE, _("This report has already been submitted (%(state)s)."))
@@ -845,7 +845,7 @@ def quality_report_submit(*, report: QualityReport, user) -> QualityReport:
 
 
 def quality_report_return(*, report: QualityReport, user, reason: str) -> QualityReport:
-    _require("may_acknowledge_report", user, report,
+    _require("control.may_acknowledge_report", user, report,
              _("Only the client's project lead or quality inspectors handle quality reports."))
     reason = _text(reason, field="reason", label=_("The reason for returning"))
     with transaction.atomic(), history_context(user=user):
@@ -865,7 +865,7 @@ def quality_report_acknowledge(*, report: QualityReport, user, comment: str = ""
                                next_report_due: dt.date | None = None) -> QualityReport:
     """The client acknowledges the report in writing, with its comments; it may set the date by
     which the next report is due (a deadline for the contractor)."""
-    _require("may_acknowledge_report", user, report,
+    _require("control.may_acknowledge_report", user, report,
              _("Only the client's project lead or quality inspectors acknowledge quality reports."))
     comment = _text(comment, field="comment", label=_("The comments"), required=False)
     if next_report_due is not None:
@@ -896,7 +896,7 @@ def quality_report_acknowledge(*, report: QualityReport, user, comment: str = ""
 def milestone_add(*, project: Project, user, name: str, planned_start: dt.date, planned_end: dt.date,
                   planned_quantity: int | None = None) -> ProgressMilestone:
     """A stage of the contractor's progress plan (进度计划)."""
-    _require("may_plan_progress", user, project,
+    _require("control.may_plan_progress", user, project,
              _("Only the contractor's project manager maintains the progress plan."))
     name = _text(name, field="name", label=_("The stage"), max_length=200)
     planned_start = _date(planned_start, field="planned_start", label=_("The planned start"))
@@ -922,7 +922,7 @@ def _lock_milestone(milestone: ProgressMilestone) -> ProgressMilestone:
 
 
 def milestone_start(*, milestone: ProgressMilestone, user, actual_start: dt.date) -> ProgressMilestone:
-    _require("may_plan_progress", user, milestone,
+    _require("control.may_plan_progress", user, milestone,
              _("Only the contractor's project manager records the progress."))
     actual_start = _not_future(actual_start, field="actual_start", label=_("The actual start"))
     with transaction.atomic(), history_context(user=user):
@@ -936,7 +936,7 @@ def milestone_start(*, milestone: ProgressMilestone, user, actual_start: dt.date
 
 
 def milestone_record_progress(*, milestone: ProgressMilestone, user, actual_quantity: int) -> ProgressMilestone:
-    _require("may_plan_progress", user, milestone,
+    _require("control.may_plan_progress", user, milestone,
              _("Only the contractor's project manager records the progress."))
     actual_quantity = _quantity(actual_quantity, field="actual_quantity", label=_("The quantity done"))
     if actual_quantity is None:
@@ -956,7 +956,7 @@ def milestone_complete(*, milestone: ProgressMilestone, user, actual_end: dt.dat
     """The contractor declares a stage done. §8.2.4 (进度与质量冲突时以质量优先): refused while
     rectification tickets are open or batches await rectification; hold the stage for quality
     instead."""
-    _require("may_plan_progress", user, milestone,
+    _require("control.may_plan_progress", user, milestone,
              _("Only the contractor's project manager records the progress."))
     actual_end = _not_future(actual_end, field="actual_end", label=_("The actual end"))
     actual_quantity = _quantity(actual_quantity, field="actual_quantity", label=_("The quantity done"))
@@ -984,7 +984,7 @@ def milestone_hold_for_quality(*, milestone: ProgressMilestone, user, reason: st
                                new_planned_end: dt.date | None = None) -> ProgressMilestone:
     """Quality first (§8.2.4): the stage waits for quality, with the reason and, if the plan
     moves, its new planned end; the originally planned end stays on the record."""
-    _require("may_hold_for_quality", user, milestone,
+    _require("control.may_hold_for_quality", user, milestone,
              _("Only the client's project team or the contractor's project manager can hold a stage for quality."))
     reason = _text(reason, field="reason", label=_("The quality reason"))
     if new_planned_end is not None:
@@ -1013,7 +1013,7 @@ def milestone_hold_for_quality(*, milestone: ProgressMilestone, user, reason: st
 
 
 def milestone_resume(*, milestone: ProgressMilestone, user, note: str) -> ProgressMilestone:
-    _require("may_hold_for_quality", user, milestone,
+    _require("control.may_hold_for_quality", user, milestone,
              _("Only the client's project team or the contractor's project manager can resume a stage."))
     note = _text(note, field="note", label=_("What was resolved"))
     with transaction.atomic(), history_context(user=user):
@@ -1047,7 +1047,7 @@ def improvement_plan_create(*, project: Project, user, source: str, problem_anal
                             path: str, deadline: dt.date, verification_method: str) -> ImprovementPlan:
     """The contractor's quality improvement plan (§6.2.3, §10.2): target, responsible person,
     path, deadline and verification method, from the analysis of the problems."""
-    _require("may_write_improvement", user, project,
+    _require("control.may_write_improvement", user, project,
              _("Only the contractor's project manager writes quality improvement plans."))
     values = _improvement_values(project, source=source, problem_analysis=problem_analysis, target=target,
                                  owner=owner, path=path, deadline=deadline, verification_method=verification_method)
@@ -1068,7 +1068,7 @@ def _lock_plan(plan: ImprovementPlan, states, message: str) -> ImprovementPlan:
 
 def improvement_plan_update(*, plan: ImprovementPlan, user, source: str, problem_analysis: str, target: str, owner,
                             path: str, deadline: dt.date, verification_method: str) -> ImprovementPlan:
-    _require("may_write_improvement", user, plan,
+    _require("control.may_write_improvement", user, plan,
              _("Only the contractor's project manager edits quality improvement plans."))
     values = _improvement_values(plan.project, source=source, problem_analysis=problem_analysis, target=target,
                                  owner=owner, path=path, deadline=deadline, verification_method=verification_method)
@@ -1084,7 +1084,7 @@ def improvement_plan_update(*, plan: ImprovementPlan, user, source: str, problem
 
 def improvement_plan_submit(*, plan: ImprovementPlan, user) -> ImprovementPlan:
     """报发包方备案: the plan goes to the client for filing."""
-    _require("may_write_improvement", user, plan,
+    _require("control.may_write_improvement", user, plan,
              _("Only the contractor's project manager submits quality improvement plans."))
     with transaction.atomic(), history_context(user=user):
         locked = _lock_plan(plan, IMPROVEMENT_EDITABLE, _("This plan has already been submitted (%(state)s)."))
@@ -1103,7 +1103,7 @@ def improvement_plan_submit(*, plan: ImprovementPlan, user) -> ImprovementPlan:
 
 
 def improvement_plan_return(*, plan: ImprovementPlan, user, reason: str) -> ImprovementPlan:
-    _require("may_review_improvement", user, plan,
+    _require("control.may_review_improvement", user, plan,
              _("Only the client's project lead or quality inspectors review improvement plans."))
     reason = _text(reason, field="reason", label=_("The reason for returning"))
     with transaction.atomic(), history_context(user=user):
@@ -1121,7 +1121,7 @@ def improvement_plan_return(*, plan: ImprovementPlan, user, reason: str) -> Impr
 
 def improvement_plan_file(*, plan: ImprovementPlan, user, comment: str = "") -> ImprovementPlan:
     """The client files the plan (备案); it is tracked to its deadline from now on."""
-    _require("may_review_improvement", user, plan,
+    _require("control.may_review_improvement", user, plan,
              _("Only the client's project lead or quality inspectors file improvement plans."))
     comment = _text(comment, field="comment", label=_("The comments"), required=False)
     with transaction.atomic(), history_context(user=user):
@@ -1143,7 +1143,7 @@ def improvement_plan_file(*, plan: ImprovementPlan, user, comment: str = "") -> 
 
 
 def improvement_plan_complete(*, plan: ImprovementPlan, user, completion_report: str) -> ImprovementPlan:
-    _require("may_write_improvement", user, plan,
+    _require("control.may_write_improvement", user, plan,
              _("Only the contractor's project manager reports an improvement plan as completed."))
     completion_report = _text(completion_report, field="completion_report", label=_("What was done"))
     with transaction.atomic(), history_context(user=user):
@@ -1166,7 +1166,7 @@ def improvement_plan_verify(*, plan: ImprovementPlan, user, effective: bool, ver
                             new_deadline: dt.date | None = None) -> ImprovementPlan:
     """§10.2: the client verifies the effect and keeps the verification record. Without effect
     the plan goes back to implementation with a new deadline."""
-    _require("may_review_improvement", user, plan,
+    _require("control.may_review_improvement", user, plan,
              _("Only the client's project lead or quality inspectors verify improvement plans."))
     effective = _bool(effective, field="effective", label=_("effective"))
     verification_record = _text(verification_record, field="verification_record",

@@ -120,9 +120,9 @@ def risk_add(request, project_id):
     project = project_for_user(request.user, project_id)
     back = reverse("control:risks", args=[project.pk])
     return _action(
-        request, project=project, obj=project, may="may_add_risk_point", can=None, refusal="",
+        request, project=project, obj=project, may="control.may_add_risk_point", can=None, refusal="",
         form_class=f.RiskPointForm,
-        form_kwargs={"project": project, "can_rate": rules.test_rule("may_rate_risk", request.user, project)},
+        form_kwargs={"project": project, "can_rate": rules.test_rule("control.may_rate_risk", request.user, project)},
         call=lambda d: services.risk_point_add(project=project, user=request.user, **d),
         success=_("Risk point added."), back=back, title=_("Add a risk point"),
         intro=_("§5.2.2: identify the key risks to archive security, quality and information security; the client's "
@@ -134,7 +134,7 @@ def risk_edit(request, pk):
     point = selectors.risk_point_for_user(request.user, pk)
     project = point.project
     return _action(
-        request, project=project, obj=point, may="can_edit_risk_point", can=None, refusal="",
+        request, project=project, obj=point, may="control.can_edit_risk_point", can=None, refusal="",
         form_class=f.RiskPointForm, form_kwargs={"project": project, "editing": True},
         initial={"category": point.category, "description": point.description,
                  "control_measures": point.control_measures, "owner": point.owner_id},
@@ -146,7 +146,7 @@ def risk_edit(request, pk):
 def risk_rate(request, pk):
     point = selectors.risk_point_for_user(request.user, pk)
     return _action(
-        request, project=point.project, obj=point, may="may_rate_risk", can="can_rate_risk_point",
+        request, project=point.project, obj=point, may="control.may_rate_risk", can="control.can_rate_risk_point",
         refusal=_("This risk point has been retired."), form_class=f.RiskRateForm, initial={"level": point.level},
         call=lambda d: services.risk_point_rate(point=point, user=request.user, **d),
         success=_("Risk point rated. Complete an assessment to set the project's risk level."),
@@ -157,7 +157,7 @@ def risk_rate(request, pk):
 def risk_retire(request, pk):
     point = selectors.risk_point_for_user(request.user, pk)
     return _action(
-        request, project=point.project, obj=point, may="may_rate_risk", can="can_rate_risk_point",
+        request, project=point.project, obj=point, may="control.may_rate_risk", can="control.can_rate_risk_point",
         refusal=_("This risk point has been retired."), form_class=f.ReasonForm,
         call=lambda d: services.risk_point_retire(point=point, user=request.user, **d),
         success=_("Risk point retired."), back=point.get_absolute_url(), title=_("Retire the risk point"),
@@ -168,7 +168,7 @@ def risk_retire(request, pk):
 def assess(request, project_id):
     project = project_for_user(request.user, project_id)
     return _action(
-        request, project=project, obj=project, may="may_assess_risk", can=None, refusal="",
+        request, project=project, obj=project, may="control.may_assess_risk", can=None, refusal="",
         form_class=f.AssessmentForm, initial={"assessed_on": timezone.localdate()},
         call=lambda d: services.risk_assessment_complete(project=project, user=request.user, **d),
         success=_("Risk assessment recorded; the project's risk level is set."),
@@ -184,14 +184,14 @@ def changes(request, project_id):
     project = project_for_user(request.user, project_id)
     return _section(request, project, "changes", "control/changes.html", {
         "changes": selectors.change_requests(project),
-        "may_request": rules.test_rule("may_request_change", request.user, project)})
+        "may_request": rules.test_rule("control.may_request_change", request.user, project)})
 
 
 @login_required
 def change_add(request, project_id):
     project = project_for_user(request.user, project_id)
     return _action(
-        request, project=project, obj=project, may="may_request_change", can=None, refusal="",
+        request, project=project, obj=project, may="control.may_request_change", can=None, refusal="",
         form_class=f.ChangeRequestForm, files=True,
         call=lambda d: services.change_request_submit(project=project, user=request.user, **d),
         to_result=True, success=_("Change request submitted. Nothing changes until the client approves it in writing."),
@@ -226,7 +226,7 @@ def _change_refusal(change) -> str:
 def change_approve(request, pk):
     change = selectors.change_request_for_user(request.user, pk)
     return _action(
-        request, project=change.project, obj=change, may="may_decide_change", can="can_decide_change",
+        request, project=change.project, obj=change, may="control.may_decide_change", can="control.can_decide_change",
         refusal=_change_refusal(change), form_class=f.ChangeApproveForm, initial={"is_major": change.is_major},
         call=lambda d: services.change_request_approve(change_request=change, user=request.user,
                                                        request_ip=client_ip(request), **d),
@@ -238,7 +238,7 @@ def change_approve(request, pk):
 def change_reject(request, pk):
     change = selectors.change_request_for_user(request.user, pk)
     return _action(
-        request, project=change.project, obj=change, may="may_decide_change", can="can_decide_change",
+        request, project=change.project, obj=change, may="control.may_decide_change", can="control.can_decide_change",
         refusal=_change_refusal(change), form_class=f.ChangeRejectForm,
         call=lambda d: services.change_request_reject(change_request=change, user=request.user, **d),
         success=_("Change request rejected."), back=change.get_absolute_url(),
@@ -249,7 +249,7 @@ def change_reject(request, pk):
 def change_withdraw(request, pk):
     change = selectors.change_request_for_user(request.user, pk)
     return _action(
-        request, project=change.project, obj=change, may="may_request_change", can="can_withdraw_change",
+        request, project=change.project, obj=change, may="control.may_request_change", can="control.can_withdraw_change",
         refusal=_change_refusal(change), form_class=f.ReasonForm,
         call=lambda d: services.change_request_withdraw(change_request=change, user=request.user, **d),
         success=_("Change request withdrawn."), back=change.get_absolute_url(),
@@ -260,7 +260,7 @@ def change_withdraw(request, pk):
 def change_confirm(request, pk):
     change = selectors.change_request_for_user(request.user, pk)
     return _action(
-        request, project=change.project, obj=change, may="may_request_change", can="can_confirm_change",
+        request, project=change.project, obj=change, may="control.may_request_change", can="control.can_confirm_change",
         refusal=_("Only an approved change request can be confirmed as implemented (%(state)s).")
         % {"state": change.get_state_display()}, form_class=f.NoteForm,
         call=lambda d: services.change_request_confirm(change_request=change, user=request.user, **d),
@@ -275,14 +275,14 @@ def meetings(request, project_id):
     project = project_for_user(request.user, project_id)
     return _section(request, project, "meetings", "control/meetings.html", {
         "meetings": selectors.meetings(project), "open_actions": selectors.open_action_items(project),
-        "may_record": rules.test_rule("may_record_meeting", request.user, project)})
+        "may_record": rules.test_rule("control.may_record_meeting", request.user, project)})
 
 
 @login_required
 def meeting_add(request, project_id):
     project = project_for_user(request.user, project_id)
     return _action(
-        request, project=project, obj=project, may="may_record_meeting", can=None, refusal="",
+        request, project=project, obj=project, may="control.may_record_meeting", can=None, refusal="",
         form_class=f.MeetingCreateForm, files=True, initial={"held_on": timezone.localdate()},
         call=lambda d: services.meeting_record(project=project, user=request.user, **d),
         to_result=True, success=_("Meeting minutes recorded. Add the action items decided."),
@@ -302,7 +302,7 @@ def meeting_detail(request, pk):
 def meeting_edit(request, pk):
     meeting = selectors.meeting_for_user(request.user, pk)
     return _action(
-        request, project=meeting.project, obj=meeting, may="may_record_meeting", can="can_edit_meeting",
+        request, project=meeting.project, obj=meeting, may="control.may_record_meeting", can="control.can_edit_meeting",
         refusal=_("The minutes have been signed and can no longer be changed."), form_class=f.MeetingForm,
         initial={k: getattr(meeting, k) for k in f.MeetingForm.base_fields},
         call=lambda d: services.meeting_update(meeting=meeting, user=request.user, **d),
@@ -313,7 +313,7 @@ def meeting_edit(request, pk):
 def action_add(request, pk):
     meeting = selectors.meeting_for_user(request.user, pk)
     return _action(
-        request, project=meeting.project, obj=meeting, may="may_record_meeting", can="can_edit_meeting",
+        request, project=meeting.project, obj=meeting, may="control.may_record_meeting", can="control.can_edit_meeting",
         refusal=_("The minutes have been signed: no action item can be added."), form_class=f.ActionItemForm,
         form_kwargs={"project": meeting.project},
         call=lambda d: services.action_item_add(meeting=meeting, user=request.user, **d),
@@ -325,7 +325,7 @@ def action_add(request, pk):
 def action_complete(request, pk):
     item = selectors.action_item_for_user(request.user, pk)
     return _action(
-        request, project=item.project, obj=item, may="may_close_action", can="can_close_action",
+        request, project=item.project, obj=item, may="control.may_close_action", can="control.can_close_action",
         refusal=_("This action item is already closed."), form_class=f.ResultForm,
         call=lambda d: services.action_item_complete(item=item, user=request.user, **d),
         success=_("Action item done."), back=item.get_absolute_url(), title=_("Close the action item"),
@@ -336,7 +336,7 @@ def action_complete(request, pk):
 def action_cancel(request, pk):
     item = selectors.action_item_for_user(request.user, pk)
     return _action(
-        request, project=item.project, obj=item, may="may_cancel_action", can="can_cancel_action",
+        request, project=item.project, obj=item, may="control.may_cancel_action", can="control.can_cancel_action",
         refusal=_("This action item is already closed."), form_class=f.ReasonForm,
         call=lambda d: services.action_item_cancel(item=item, user=request.user, **d),
         success=_("Action item cancelled."), back=item.get_absolute_url(), title=_("Cancel the action item"),
@@ -352,14 +352,14 @@ def reports(request, project_id):
     if request.user.organization_id != project.contractor_id and not request.user.is_superuser:
         visible = visible.exclude(state=ReportState.DRAFT)  # the client sees what was submitted to it
     return _section(request, project, "reports", "control/reports.html", {
-        "reports": visible, "may_prepare": rules.test_rule("may_prepare_report", request.user, project)})
+        "reports": visible, "may_prepare": rules.test_rule("control.may_prepare_report", request.user, project)})
 
 
 @login_required
 def report_add(request, project_id):
     project = project_for_user(request.user, project_id)
     return _action(
-        request, project=project, obj=project, may="may_prepare_report", can=None, refusal="",
+        request, project=project, obj=project, may="control.may_prepare_report", can=None, refusal="",
         form_class=f.ReportPrepareForm,
         call=lambda d: services.quality_report_prepare(project=project, user=request.user, **d),
         to_result=True, success=_("Report prepared: its figures come from the records. Check it and submit it."),
@@ -391,7 +391,7 @@ def report_detail(request, pk):
 def report_edit(request, pk):
     report = _report_for(request, pk)
     return _action(
-        request, project=report.project, obj=report, may="may_prepare_report", can="can_edit_report",
+        request, project=report.project, obj=report, may="control.may_prepare_report", can="control.can_edit_report",
         refusal=_("A submitted report cannot be changed."), form_class=f.ReportTextsForm,
         initial={"summary": report.summary, "problems": report.problems, "next_steps": report.next_steps},
         call=lambda d: services.quality_report_update(report=report, user=request.user, **d),
@@ -403,7 +403,7 @@ def report_edit(request, pk):
 def report_submit(request, pk):
     report = _report_for(request, pk)
     return _action(
-        request, project=report.project, obj=report, may="may_prepare_report", can="can_edit_report",
+        request, project=report.project, obj=report, may="control.may_prepare_report", can="control.can_edit_report",
         refusal=_("This report has already been submitted."), form_class=ConfirmForm,
         call=lambda d: services.quality_report_submit(report=report, user=request.user),
         success=_("Report submitted to the client."), back=report.get_absolute_url(),
@@ -415,7 +415,7 @@ def report_submit(request, pk):
 def report_return(request, pk):
     report = _report_for(request, pk)
     return _action(
-        request, project=report.project, obj=report, may="may_acknowledge_report", can="can_acknowledge_report",
+        request, project=report.project, obj=report, may="control.may_acknowledge_report", can="control.can_acknowledge_report",
         refusal=_("This report is not awaiting acknowledgement."), form_class=f.ReasonForm,
         call=lambda d: services.quality_report_return(report=report, user=request.user, **d),
         success=_("Report returned for correction."), back=report.get_absolute_url(),
@@ -426,7 +426,7 @@ def report_return(request, pk):
 def report_acknowledge(request, pk):
     report = _report_for(request, pk)
     return _action(
-        request, project=report.project, obj=report, may="may_acknowledge_report", can="can_acknowledge_report",
+        request, project=report.project, obj=report, may="control.may_acknowledge_report", can="control.can_acknowledge_report",
         refusal=_("This report is not awaiting acknowledgement."), form_class=f.ReportAcknowledgeForm,
         call=lambda d: services.quality_report_acknowledge(report=report, user=request.user, **d),
         success=_("Report acknowledged."), back=report.get_absolute_url(),
@@ -440,12 +440,12 @@ def progress(request, project_id):
     project = project_for_user(request.user, project_id)
     return _section(request, project, "progress", "control/progress.html", {
         "stages": selectors.milestones(project), "conflicts": selectors.quality_conflicts(project),
-        "may_plan": rules.test_rule("may_plan_progress", request.user, project), "today": timezone.localdate()})
+        "may_plan": rules.test_rule("control.may_plan_progress", request.user, project), "today": timezone.localdate()})
 
 
 def _stage_action(request, pk, *, can: str, refusal, form_class, call, success, title, initial=None, may=None):
     stage = selectors.milestone_for_user(request.user, pk)
-    return _action(request, project=stage.project, obj=stage, may=may or "may_plan_progress", can=can,
+    return _action(request, project=stage.project, obj=stage, may=may or "control.may_plan_progress", can=can,
                    refusal=refusal, form_class=form_class, initial=initial,
                    call=lambda d: call(stage, d), success=success, back=stage.get_absolute_url(), title=title,
                    intro=str(stage))
@@ -455,7 +455,7 @@ def _stage_action(request, pk, *, can: str, refusal, form_class, call, success, 
 def stage_add(request, project_id):
     project = project_for_user(request.user, project_id)
     return _action(
-        request, project=project, obj=project, may="may_plan_progress", can=None, refusal="",
+        request, project=project, obj=project, may="control.may_plan_progress", can=None, refusal="",
         form_class=f.MilestoneForm,
         call=lambda d: services.milestone_add(project=project, user=request.user, **d),
         success=_("Stage added to the progress plan."), back=reverse("control:progress", args=[project.pk]),
@@ -467,7 +467,7 @@ _DONE = gettext_lazy("This stage is already done.")
 
 @login_required
 def stage_start(request, pk):
-    return _stage_action(request, pk, can="can_update_milestone", refusal=_DONE, form_class=f.MilestoneStartForm,
+    return _stage_action(request, pk, can="control.can_update_milestone", refusal=_DONE, form_class=f.MilestoneStartForm,
                          initial={"actual_start": timezone.localdate()},
                          call=lambda s, d: services.milestone_start(milestone=s, user=request.user, **d),
                          success=_("Stage started."), title=_("Start the stage"))
@@ -475,7 +475,7 @@ def stage_start(request, pk):
 
 @login_required
 def stage_progress(request, pk):
-    return _stage_action(request, pk, can="can_update_milestone", refusal=_DONE,
+    return _stage_action(request, pk, can="control.can_update_milestone", refusal=_DONE,
                          form_class=f.MilestoneProgressForm,
                          call=lambda s, d: services.milestone_record_progress(milestone=s, user=request.user, **d),
                          success=_("Progress recorded."), title=_("Record the progress"))
@@ -483,7 +483,7 @@ def stage_progress(request, pk):
 
 @login_required
 def stage_complete(request, pk):
-    return _stage_action(request, pk, can="can_update_milestone", refusal=_DONE,
+    return _stage_action(request, pk, can="control.can_update_milestone", refusal=_DONE,
                          form_class=f.MilestoneCompleteForm, initial={"actual_end": timezone.localdate()},
                          call=lambda s, d: services.milestone_complete(milestone=s, user=request.user, **d),
                          success=_("Stage done."), title=_("Complete the stage"))
@@ -491,7 +491,7 @@ def stage_complete(request, pk):
 
 @login_required
 def stage_hold(request, pk):
-    return _stage_action(request, pk, may="may_hold_for_quality", can="can_hold_for_quality",
+    return _stage_action(request, pk, may="control.may_hold_for_quality", can="control.can_hold_for_quality",
                          refusal=_("This stage is done or already held for quality."), form_class=f.MilestoneHoldForm,
                          call=lambda s, d: services.milestone_hold_for_quality(milestone=s, user=request.user, **d),
                          success=_("Stage held for quality."), title=_("Hold the stage for quality (质量优先)"))
@@ -499,7 +499,7 @@ def stage_hold(request, pk):
 
 @login_required
 def stage_resume(request, pk):
-    return _stage_action(request, pk, may="may_hold_for_quality", can="can_resume_milestone",
+    return _stage_action(request, pk, may="control.may_hold_for_quality", can="control.can_resume_milestone",
                          refusal=_("This stage is not held for quality."), form_class=f.MilestoneResumeForm,
                          call=lambda s, d: services.milestone_resume(milestone=s, user=request.user, **d),
                          success=_("Stage resumed."), title=_("Resume the stage"))
@@ -514,7 +514,7 @@ def improvements(request, project_id):
     if request.user.organization_id != project.contractor_id and not request.user.is_superuser:
         visible = visible.exclude(state=ImprovementState.DRAFT)
     return _section(request, project, "improvements", "control/improvements.html", {
-        "plans": visible, "may_write": rules.test_rule("may_write_improvement", request.user, project)})
+        "plans": visible, "may_write": rules.test_rule("control.may_write_improvement", request.user, project)})
 
 
 def _plan_for(request, pk):
@@ -536,7 +536,7 @@ def _plan_initial(plan) -> dict:
 def improvement_add(request, project_id):
     project = project_for_user(request.user, project_id)
     return _action(
-        request, project=project, obj=project, may="may_write_improvement", can=None, refusal="",
+        request, project=project, obj=project, may="control.may_write_improvement", can=None, refusal="",
         form_class=f.ImprovementForm, form_kwargs={"project": project},
         call=lambda d: services.improvement_plan_create(project=project, user=request.user, **d),
         to_result=True, success=_("Improvement plan drafted. Submit it to the client for filing."),
@@ -557,7 +557,7 @@ def improvement_detail(request, pk):
 def improvement_edit(request, pk):
     plan = _plan_for(request, pk)
     return _action(
-        request, project=plan.project, obj=plan, may="may_write_improvement", can="can_edit_improvement",
+        request, project=plan.project, obj=plan, may="control.may_write_improvement", can="control.can_edit_improvement",
         refusal=_("A plan submitted for filing cannot be changed."), form_class=f.ImprovementForm,
         form_kwargs={"project": plan.project}, initial=_plan_initial(plan),
         call=lambda d: services.improvement_plan_update(plan=plan, user=request.user, **d),
@@ -568,7 +568,7 @@ def improvement_edit(request, pk):
 def improvement_submit(request, pk):
     plan = _plan_for(request, pk)
     return _action(
-        request, project=plan.project, obj=plan, may="may_write_improvement", can="can_edit_improvement",
+        request, project=plan.project, obj=plan, may="control.may_write_improvement", can="control.can_edit_improvement",
         refusal=_("This plan has already been submitted."), form_class=ConfirmForm,
         call=lambda d: services.improvement_plan_submit(plan=plan, user=request.user),
         success=_("Improvement plan submitted to the client for filing."), back=plan.get_absolute_url(),
@@ -579,7 +579,7 @@ def improvement_submit(request, pk):
 def improvement_return(request, pk):
     plan = _plan_for(request, pk)
     return _action(
-        request, project=plan.project, obj=plan, may="may_review_improvement", can="can_file_improvement",
+        request, project=plan.project, obj=plan, may="control.may_review_improvement", can="control.can_file_improvement",
         refusal=_("This plan is not awaiting filing."), form_class=f.ReasonForm,
         call=lambda d: services.improvement_plan_return(plan=plan, user=request.user, **d),
         success=_("Improvement plan returned for revision."), back=plan.get_absolute_url(),
@@ -590,7 +590,7 @@ def improvement_return(request, pk):
 def improvement_file(request, pk):
     plan = _plan_for(request, pk)
     return _action(
-        request, project=plan.project, obj=plan, may="may_review_improvement", can="can_file_improvement",
+        request, project=plan.project, obj=plan, may="control.may_review_improvement", can="control.can_file_improvement",
         refusal=_("This plan is not awaiting filing."), form_class=f.CommentForm,
         call=lambda d: services.improvement_plan_file(plan=plan, user=request.user, **d),
         success=_("Improvement plan filed; it is tracked to its deadline."), back=plan.get_absolute_url(),
@@ -601,7 +601,7 @@ def improvement_file(request, pk):
 def improvement_complete(request, pk):
     plan = _plan_for(request, pk)
     return _action(
-        request, project=plan.project, obj=plan, may="may_write_improvement", can="can_complete_improvement",
+        request, project=plan.project, obj=plan, may="control.may_write_improvement", can="control.can_complete_improvement",
         refusal=_("Only a filed plan being implemented can be completed."), form_class=f.CompletionForm,
         call=lambda d: services.improvement_plan_complete(plan=plan, user=request.user, **d),
         success=_("Improvement reported as completed; the client verifies its effect."),
@@ -618,7 +618,7 @@ def improvement_verify(request, pk):
                                                 new_deadline=d.get("new_deadline"))
 
     return _action(
-        request, project=plan.project, obj=plan, may="may_review_improvement", can="can_verify_improvement",
+        request, project=plan.project, obj=plan, may="control.may_review_improvement", can="control.can_verify_improvement",
         refusal=_("This plan is not awaiting verification."), form_class=f.VerifyForm, call=call,
         success=_("Verification recorded."), back=plan.get_absolute_url(),
         title=_("Verify the effect of %(plan)s") % {"plan": plan})

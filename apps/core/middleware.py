@@ -64,3 +64,37 @@ class DefaultLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RefusalMiddleware:
+    """The last line of the refusal mapping (``apps.core.refusals``) for pages: a refusal a view
+    did not show itself still reaches the person in words, never as a 500.
+
+    - ``PermissionDenied`` of the kit → the 403 page with the rule's sentence;
+    - any other ``DomainError`` → a 400 page with its sentence.
+
+    The request's transaction has already been rolled back when this runs: nothing was saved.
+    The API maps its own refusals to JSON (``apps.core.rest.exceptions``).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        from .errors import DomainError
+        from .errors import PermissionDenied as Refusal
+        from .refusals import Refused
+        from .views import permission_denied
+
+        if isinstance(exception, Refusal):
+            return permission_denied(request, Refused(exception.message))
+        if isinstance(exception, DomainError):
+            if request.path.startswith("/api/"):
+                return None
+            return render(request, "errors/400.html", {"reason": exception.message}, status=400)
+        return None

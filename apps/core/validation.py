@@ -1,4 +1,5 @@
-"""Model validation turned into the domain error every service raises."""
+"""Model validation turned into the domain error every service raises. (Text cleaning is
+:mod:`apps.core.text`.)"""
 
 from __future__ import annotations
 
@@ -22,23 +23,3 @@ def full_clean_or_error(obj, exclude: list[str] | None = None, *, validate_const
         first = next(iter(exc.message_dict), None)
         field = first if set_field and first != "__all__" else None
         raise DomainError("；".join(messages), code="invalid", field=field) from exc
-
-
-def clean_text(value, *, field: str, label: str, required: bool = True, max_length: int) -> str:
-    """A text a service takes from a person or a tool: stripped; refused with a message naming
-    ``label`` when it is not text, missing (if ``required``), too long or holds a NUL."""
-    from django.utils.translation import gettext as _
-
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise DomainError(_("%(label)s must be text.") % {"label": label}, field=field)
-    value = value.strip()
-    if required and not value:
-        raise DomainError(_("%(label)s is required.") % {"label": label}, field=field)
-    if len(value) > max_length:
-        raise DomainError(_("%(label)s is too long (at most %(n)d characters).") % {"label": label, "n": max_length},
-                          field=field)
-    if "\x00" in value:
-        raise DomainError(_("%(label)s contains a character that is not allowed.") % {"label": label}, field=field)
-    return value

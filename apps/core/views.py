@@ -17,9 +17,15 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    message = (_("Regulator accounts are read-only.") if getattr(request.user, "is_read_only", False)
-               else _("You do not have permission to perform this action."))
-    return _api_error(request, 403, "permission_denied", message) or render(request, "errors/403.html", status=403)
+    """403. A refusal of the kit (:class:`apps.core.refusals.Refused`) carries its rule's own
+    sentence, which the page shows; Django's bare 403 says only that the role does not allow it."""
+    from .refusals import Refused
+
+    reason = exception.message if isinstance(exception, Refused) and exception.message else ""
+    message = reason or (_("Regulator accounts are read-only.") if getattr(request.user, "is_read_only", False)
+                         else _("You do not have permission to perform this action."))
+    return (_api_error(request, 403, "permission_denied", message)
+            or render(request, "errors/403.html", {"reason": reason}, status=403))
 
 
 def page_not_found(request, exception=None):

@@ -18,8 +18,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from apps.api.base import ApiViewSet, ProjectScopedMixin, api_schema
-from apps.api.serializers import OrganizationRefSerializer, UserRefSerializer
+from apps.core.rest.base import ApiViewSet, api_schema
+from apps.projects.rest import ProjectScopedMixin
+from apps.accounts.serializers import OrganizationRefSerializer
+from apps.core.rest.serializers import UserRefSerializer
 
 from . import selectors, services
 from .enums import DeadlineState
@@ -62,8 +64,8 @@ class DeadlineSerializer(serializers.ModelSerializer):
     @extend_schema_field(DeadlinePermissionsSerializer)
     def get_permissions(self, deadline) -> dict:
         user = self.context["request"].user
-        return {"meet": rules.test_rule("can_meet_deadline", user, deadline),
-                "waive": rules.test_rule("can_waive_deadline", user, deadline)}
+        return {"meet": rules.test_rule("deadlines.can_meet_deadline", user, deadline),
+                "waive": rules.test_rule("deadlines.can_waive_deadline", user, deadline)}
 
 
 class WaiveSerializer(serializers.Serializer):
@@ -132,7 +134,7 @@ class DeadlineViewSet(ProjectScopedMixin, ApiViewSet):
     @action(detail=True, methods=["post"])
     def meet(self, request, project_pk=None, pk=None):
         deadline = self.get_object()
-        self.require("may_meet_deadline", deadline,
+        self.require("deadlines.may_meet_deadline", deadline,
                      _("Only active members of the project can close its deadlines."))
         services.deadline_meet(deadline=deadline, user=request.user)
         return Response(self._data(self.get_object()))
@@ -142,7 +144,7 @@ class DeadlineViewSet(ProjectScopedMixin, ApiViewSet):
     @action(detail=True, methods=["post"])
     def waive(self, request, project_pk=None, pk=None):
         deadline = self.get_object()
-        self.require("may_waive_deadline", deadline, _("Only the client project lead can waive a deadline."))
+        self.require("deadlines.may_waive_deadline", deadline, _("Only the client project lead can waive a deadline."))
         data = WaiveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.deadline_waive(deadline=deadline, user=request.user, reason=data.validated_data["reason"])

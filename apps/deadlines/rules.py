@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import rules
 
-from apps.projects.rules import _active_roles, is_active_user, is_client_lead, is_read_only
+from apps.projects.rules import active_roles, is_active_user, is_client_lead, is_read_only
 
 from .enums import DeadlineState
 
 
 @rules.predicate
 def is_project_member(user, project) -> bool:
-    return bool(_active_roles(user, project))
+    return bool(active_roles(user, project))
 
 
 @rules.predicate
@@ -21,7 +21,7 @@ def is_deadline_client_lead(user, deadline) -> bool:
 
 @rules.predicate
 def is_deadline_project_member(user, deadline) -> bool:
-    return bool(_active_roles(user, deadline.project))
+    return bool(active_roles(user, deadline.project))
 
 
 @rules.predicate
@@ -43,10 +43,10 @@ can_meet_deadline = may_meet_deadline & deadline_is_open
 can_waive_deadline = may_waive_deadline & deadline_is_open
 can_reschedule_deadline = may_reschedule_deadline & deadline_is_open
 
-rules.add_rule("can_create_deadline", can_create_deadline)
-rules.add_rule("may_meet_deadline", may_meet_deadline)
-rules.add_rule("may_waive_deadline", may_waive_deadline)
-rules.add_rule("may_reschedule_deadline", may_reschedule_deadline)
-rules.add_rule("can_meet_deadline", can_meet_deadline)
-rules.add_rule("can_waive_deadline", can_waive_deadline)
-rules.add_rule("can_reschedule_deadline", can_reschedule_deadline)
+rules.add_rule("deadlines.can_create_deadline", can_create_deadline)
+rules.add_rule("deadlines.may_meet_deadline", may_meet_deadline)
+rules.add_rule("deadlines.may_waive_deadline", may_waive_deadline)
+rules.add_rule("deadlines.may_reschedule_deadline", may_reschedule_deadline)
+rules.add_rule("deadlines.can_meet_deadline", can_meet_deadline)
+rules.add_rule("deadlines.can_waive_deadline", can_waive_deadline)
+rules.add_rule("deadlines.can_reschedule_deadline", can_reschedule_deadline)

@@ -102,7 +102,7 @@ def deadline_create(*, record: models.Model, project: Project, kind: str, title:
     the rule is kept, so the date can be recomputed. The responsible organisation must be the
     project's client or contractor; the responsible person, if given, an active member of it.
     """
-    _require("can_create_deadline", user, project, _("Only active members of the project can set deadlines on it."))
+    _require("deadlines.can_create_deadline", user, project, _("Only active members of the project can set deadlines on it."))
     if record is None or getattr(record, "pk", None) is None:
         raise DomainError(_("A deadline must belong to a saved record."), field="record")
     if getattr(record, "project_id", project.pk) != project.pk:
@@ -138,7 +138,7 @@ def deadline_create(*, record: models.Model, project: Project, kind: str, title:
 
 def deadline_meet(*, deadline: Deadline, user) -> Deadline:
     """The record is done: the deadline is ``met``, or ``missed`` (met late) after its due date."""
-    _require("may_meet_deadline", user, deadline, _("Only active members of the project can close its deadlines."))
+    _require("deadlines.may_meet_deadline", user, deadline, _("Only active members of the project can close its deadlines."))
     with transaction.atomic(), history_context(user=user):
         locked = _lock(deadline)
         late = timezone.localdate() > locked.due_date
@@ -163,7 +163,7 @@ def deadlines_close_for_record(*, record: models.Model, user, kinds: list[str] |
 
 def deadline_waive(*, deadline: Deadline, user, reason: str) -> Deadline:
     """The client lead lets the deadline go; a reason is required and kept."""
-    _require("may_waive_deadline", user, deadline, _("Only the client project lead can waive a deadline."))
+    _require("deadlines.may_waive_deadline", user, deadline, _("Only the client project lead can waive a deadline."))
     reason = _reason(reason, _("Give a reason for waiving the deadline."))
     with transaction.atomic(), history_context(user=user):
         locked = _lock(deadline)
@@ -181,7 +181,7 @@ def deadline_reschedule(*, deadline: Deadline, user, reason: str, base_date: dt.
     """The client lead changes the rule (e.g. grants more time); the due date is recomputed.
 
     Reminders are keyed by due date, so the new date gets its own reminders."""
-    _require("may_reschedule_deadline", user, deadline, _("Only the client project lead can reschedule a deadline."))
+    _require("deadlines.may_reschedule_deadline", user, deadline, _("Only the client project lead can reschedule a deadline."))
     reason = _reason(reason, _("Give a reason for rescheduling the deadline."))
     with transaction.atomic(), history_context(user=user):
         locked = _lock(deadline)

@@ -26,7 +26,7 @@ def project_deadlines(request, project_id):
     page = Paginator(selectors.project_deadlines(project, closed=closed), 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [{"deadline": d, "overdue": d.is_overdue(today),
-             "can_waive": rules.test_rule("can_waive_deadline", request.user, d)} for d in page]
+             "can_waive": rules.test_rule("deadlines.can_waive_deadline", request.user, d)} for d in page]
     return render(request, "deadlines/deadline_list.html", {
         "project": project, "page": page, "rows": rows, "closed": closed, "today": today,
         "query": "show=closed" if closed else "", "waive_form": WaiveForm(),

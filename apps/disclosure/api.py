@@ -9,8 +9,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from apps.api.base import ApiViewSet, ProjectScopedMixin, api_schema
-from apps.api.serializers import UserRefSerializer
+from apps.core.rest.base import ApiViewSet, api_schema
+from apps.projects.rest import ProjectScopedMixin
+from apps.core.rest.serializers import UserRefSerializer
 
 from . import selectors, services
 from .enums import Topic

@@ -17,8 +17,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from apps.api.base import ApiViewSet, ProjectScopedMixin, api_schema
-from apps.api.serializers import UserRefSerializer
+from apps.core.rest.base import ApiViewSet, api_schema
+from apps.projects.rest import ProjectScopedMixin
+from apps.core.rest.serializers import UserRefSerializer
 from apps.core.errors import DomainError
 
 from . import selectors, services
@@ -140,7 +141,7 @@ class FirstArticleViewSet(ProjectScopedMixin, ApiViewSet):
     @api_schema(summary="Submit the first batch (contractor PM or special inspector)",
                 request=SubmitSerializer, responses={201: VerificationSerializer})
     def create(self, request, project_pk=None):
-        self.require("may_submit_first_article", self.project,
+        self.require("first_article.may_submit_first_article", self.project,
                      _("Only the contractor's project manager or special inspector can submit the first batch."))
         data = SubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -152,7 +153,7 @@ class FirstArticleViewSet(ProjectScopedMixin, ApiViewSet):
     @action(detail=True, methods=["post"])
     def verify(self, request, project_pk=None, pk=None):
         verification = self.get_object()
-        self.require("may_verify_first_article", verification,
+        self.require("first_article.may_verify_first_article", verification,
                      _("Only the client's project lead or quality inspector can verify the first batch."))
         data = VerifySerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -167,9 +168,9 @@ class FirstArticleViewSet(ProjectScopedMixin, ApiViewSet):
         verification = self.get_object()
         sheet = getattr(verification, "contact_sheet", None)
         if sheet is None:
-            self.require("may_submit_first_article", self.project)
+            self.require("first_article.may_submit_first_article", self.project)
             raise DomainError(_("This round has no work contact sheet to answer."), code="illegal_transition")
-        self.require("may_answer_contact_sheet", sheet,
+        self.require("first_article.may_answer_contact_sheet", sheet,
                      _("Only the contractor's project manager or special inspector can answer a work contact sheet."))
         data = RectificationSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -11,7 +11,7 @@ import rules
 
 from apps.accounts.enums import ProjectRole
 from apps.projects.enums import Phase
-from apps.projects.rules import _active_roles, is_active_user, is_read_only
+from apps.projects.rules import active_roles, is_active_user, is_read_only
 
 from .enums import ContactSheetState, VerificationStatus
 
@@ -23,12 +23,12 @@ WORKING_PHASES = frozenset({Phase.PREPARATION, Phase.IMPLEMENTATION})
 
 def _is_submitter(user, project) -> bool:
     return bool(user.is_authenticated and user.organization_id == project.contractor_id
-                and _active_roles(user, project) & SUBMITTER_ROLES)
+                and active_roles(user, project) & SUBMITTER_ROLES)
 
 
 def _is_verifier(user, project) -> bool:
     return bool(user.is_authenticated and user.organization_id == project.client_id
-                and _active_roles(user, project) & VERIFIER_ROLES)
+                and active_roles(user, project) & VERIFIER_ROLES)
 
 
 @rules.predicate
@@ -75,9 +75,9 @@ can_verify_first_article = may_verify_first_article & verification_is_submitted
 may_answer_contact_sheet = is_active_user & ~is_read_only & is_sheet_answerer
 can_answer_contact_sheet = may_answer_contact_sheet & sheet_is_open
 
-rules.add_rule("may_submit_first_article", may_submit_first_article)
-rules.add_rule("can_submit_first_article", can_submit_first_article)
-rules.add_rule("may_verify_first_article", may_verify_first_article)
-rules.add_rule("can_verify_first_article", can_verify_first_article)
-rules.add_rule("may_answer_contact_sheet", may_answer_contact_sheet)
-rules.add_rule("can_answer_contact_sheet", can_answer_contact_sheet)
+rules.add_rule("first_article.may_submit_first_article", may_submit_first_article)
+rules.add_rule("first_article.can_submit_first_article", can_submit_first_article)
+rules.add_rule("first_article.may_verify_first_article", may_verify_first_article)
+rules.add_rule("first_article.can_verify_first_article", can_verify_first_article)
+rules.add_rule("first_article.may_answer_contact_sheet", may_answer_contact_sheet)
+rules.add_rule("first_article.can_answer_contact_sheet", can_answer_contact_sheet)

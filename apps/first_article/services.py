@@ -23,7 +23,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.validation import clean_text, full_clean_or_error
+from apps.core.text import clean_text
+from apps.core.validation import full_clean_or_error
 from apps.core.errors import DomainError, PermissionDenied
 from apps.core.history import history_context, save_with_history
 from apps.projects.models import Project, ProjectMember
@@ -91,7 +92,7 @@ def verification_submit(*, project: Project, user, batch_description: str, quant
     Legal when no round exists yet, or when the latest round failed and its work contact
     sheet has been answered with a rectification sheet.
     """
-    _require("may_submit_first_article", user, project,
+    _require("first_article.may_submit_first_article", user, project,
              _("Only the contractor's project manager or special inspector can submit the first batch."))
     from apps.teams.selectors import may_do_contractor_work
 
@@ -158,7 +159,7 @@ def verification_verify(*, verification: FirstArticleVerification, user, operati
     """The client verifies the round (Annex C): three checks, each pass/fail with a reason when
     failed, and the conclusion. A failure issues a work contact sheet with a rectification
     deadline (apps.deadlines, responsible: the contractor)."""
-    _require("may_verify_first_article", user, verification,
+    _require("first_article.may_verify_first_article", user, verification,
              _("Only the client's project lead or quality inspector can verify the first batch."))
     results = {"operation": operation_passed, "quality": quality_passed, "safety": safety_passed}
     reasons = {"operation": operation_reason, "quality": quality_reason, "safety": safety_reason}
@@ -288,7 +289,7 @@ def rectification_submit(*, contact_sheet: WorkContactSheet, user, measures: str
                          files: Iterable = ()) -> RectificationSheet:
     """The contractor answers the work contact sheet with a 项目问题整改单 (measures taken and
     result). The rectification deadline is met; the contractor may then resubmit the batch."""
-    _require("may_answer_contact_sheet", user, contact_sheet,
+    _require("first_article.may_answer_contact_sheet", user, contact_sheet,
              _("Only the contractor's project manager or special inspector can answer a work contact sheet."))
     measures = _text(measures, field="measures", label=_("The measures taken"))
     result = _text(result, field="result", label=_("The result of the rectification"))

@@ -49,8 +49,8 @@ def project_page(request, project_id):
     gate = next(r for r in registry.evaluate(project, BATCH_SUBMISSION) if r.gate.code == "first_article_passed")
     return render(request, "first_article/project.html", {
         "project": project, "rounds": rounds, "baseline": selectors.baseline_of(project), "gate": gate,
-        "may_submit": rules.test_rule("may_submit_first_article", request.user, project),
-        "can_submit": rules.test_rule("can_submit_first_article", request.user, project),
+        "may_submit": rules.test_rule("first_article.may_submit_first_article", request.user, project),
+        "can_submit": rules.test_rule("first_article.can_submit_first_article", request.user, project),
         "submission_refusal": selectors.submission_refusal(project),
         "open_sheet": selectors.open_contact_sheet(project),
         "history_page": Paginator(selectors.project_first_article_history(project), 30).get_page(
@@ -61,7 +61,7 @@ def project_page(request, project_id):
 @login_required
 def submit(request, project_id):
     project = project_for_user(request.user, project_id)
-    _deny_unless("may_submit_first_article", request.user, project)
+    _deny_unless("first_article.may_submit_first_article", request.user, project)
     form = SubmitForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -93,8 +93,8 @@ def detail(request, pk):
 @login_required
 def verify(request, pk):
     verification = selectors.verification_for_user(request.user, pk)
-    _deny_unless("may_verify_first_article", request.user, verification)
-    if not rules.test_rule("can_verify_first_article", request.user, verification):
+    _deny_unless("first_article.may_verify_first_article", request.user, verification)
+    if not rules.test_rule("first_article.can_verify_first_article", request.user, verification):
         messages.error(request, _("This round has already been verified (%(status)s).")
                        % {"status": verification.get_status_display()})
         return redirect(verification)
@@ -115,8 +115,8 @@ def verify(request, pk):
 @login_required
 def answer(request, sheet_id):
     sheet = selectors.contact_sheet_for_user(request.user, sheet_id)
-    _deny_unless("may_answer_contact_sheet", request.user, sheet)
-    if not rules.test_rule("can_answer_contact_sheet", request.user, sheet):
+    _deny_unless("first_article.may_answer_contact_sheet", request.user, sheet)
+    if not rules.test_rule("first_article.can_answer_contact_sheet", request.user, sheet):
         messages.error(request, _("This work contact sheet has already been answered."))
         return redirect(sheet.verification)
     form = RectificationForm(request.POST or None, request.FILES or None)

@@ -19,8 +19,9 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from apps.api.base import ApiViewSet, ProjectScopedMixin, api_schema
-from apps.api.serializers import UserRefSerializer
+from apps.core.rest.base import ApiViewSet, api_schema
+from apps.projects.rest import ProjectScopedMixin
+from apps.core.rest.serializers import UserRefSerializer
 from apps.core.errors import DomainError
 from apps.projects.enums import ServiceType
 
@@ -203,7 +204,7 @@ class PatrolViewSet(_ReadMixin, ApiViewSet):
     @api_schema(summary="Record a patrol (client lead or client quality inspector)", request=PatrolInSerializer,
                 responses={201: PatrolSerializer})
     def create(self, request, project_pk=None):
-        self.require("may_record_supervision", self.project,
+        self.require("inspections.may_record_supervision", self.project,
                      _("Only the client's project lead or quality inspectors can record patrols."))
         data = PatrolInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -232,7 +233,7 @@ class KeyNodeViewSet(_ReadMixin, ApiViewSet):
     @api_schema(summary="Record a key-node check (client lead or client quality inspector)",
                 request=KeyNodeInSerializer, responses={201: KeyNodeSerializer})
     def create(self, request, project_pk=None):
-        self.require("may_record_supervision", self.project,
+        self.require("inspections.may_record_supervision", self.project,
                      _("Only the client's project lead or quality inspectors can record key-node checks."))
         data = KeyNodeInSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -15,7 +15,7 @@ import rules
 
 from apps.accounts.enums import ProjectRole
 from apps.projects.enums import Phase
-from apps.projects.rules import _active_roles, is_active_user, is_read_only
+from apps.projects.rules import active_roles, is_active_user, is_read_only
 
 INSPECTOR_ROLES = frozenset({ProjectRole.CLIENT_LEAD, ProjectRole.CLIENT_INSPECTOR})
 # Supervision happens while the work is done and while its results are accepted (§5.2, §5.3).
@@ -33,12 +33,12 @@ def _project(obj):
 
 def is_client_inspector(user, project) -> bool:
     return bool(user.is_authenticated and user.organization_id == project.client_id
-                and _active_roles(user, project) & INSPECTOR_ROLES)
+                and active_roles(user, project) & INSPECTOR_ROLES)
 
 
 def is_client_lead_of(user, project) -> bool:
     return bool(user.is_authenticated and user.organization_id == project.client_id
-                and ProjectRole.CLIENT_LEAD in _active_roles(user, project))
+                and ProjectRole.CLIENT_LEAD in active_roles(user, project))
 
 
 @rules.predicate
@@ -66,7 +66,7 @@ can_record_supervision = may_record_supervision & in_supervision_phase
 may_edit_catalogue = is_active_user & ~is_read_only & is_catalogue_editor
 can_edit_catalogue = may_edit_catalogue & catalogue_open
 
-rules.add_rule("may_record_supervision", may_record_supervision)
-rules.add_rule("can_record_supervision", can_record_supervision)
-rules.add_rule("may_edit_catalogue", may_edit_catalogue)
-rules.add_rule("can_edit_catalogue", can_edit_catalogue)
+rules.add_rule("inspections.may_record_supervision", may_record_supervision)
+rules.add_rule("inspections.can_record_supervision", can_record_supervision)
+rules.add_rule("inspections.may_edit_catalogue", may_edit_catalogue)
+rules.add_rule("inspections.can_edit_catalogue", can_edit_catalogue)

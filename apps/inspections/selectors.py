@@ -11,12 +11,16 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from apps.projects.enums import Phase
+from apps.projects import hooks
+from apps.projects.enums import Phase, RiskLevel
 from apps.projects.models import Project
 from apps.projects.selectors import projects_visible_to
 
 from .enums import LedgerKind
 from .models import CheckItem, DefectType, KeyNodeCheck, LedgerEntry, Patrol
+
+# §5.2.1 at least one patrol a week; §8.2.2 a high-risk project at least twice a week.
+PATROLS_PER_WEEK = {RiskLevel.LOW: 1, RiskLevel.MEDIUM: 1, RiskLevel.HIGH: 2}
 
 # ---------------------------------------------------------------- scoped lookups
 
@@ -166,8 +170,6 @@ def patrol_gaps(project: Project, today: dt.date | None = None) -> list[WeekGap]
         project=project, patrolled_on__gte=first, patrolled_on__lte=today).values_list("patrolled_on", flat=True))
     # §8.2.2: the frequency follows the risk level (a high-risk project: at least twice a week).
     # The level in force each week counts, not today's (a week is not judged afresh later).
-    from apps.control.selectors import patrols_required_by_week
-
     required = patrols_required_by_week(project, [m + dt.timedelta(days=6) for m in weeks.values()])
     this_week = today.isocalendar()[:2]
     gaps = []
@@ -296,3 +298,17 @@ def project_inspections_history(project: Project) -> list:
         CheckItem.history.filter(project_id=project.pk),
         DefectType.history.filter(project_id=project.pk),
     ])
+
+
+def patrols_required_per_week(project: Project) -> int:
+    """§5.2.1 at least one patrol a week; §8.2.2 the frequency follows the risk level: a
+    high-risk project is patrolled at least twice a week."""
+    return PATROLS_PER_WEEK.get(project.risk_level, 1)
+
+
+def patrols_required_by_week(project: Project, sundays: list[dt.date]) -> dict[dt.date, int]:
+    """The patrols required in each week (given by its Sunday), with the risk level in force at
+    the end of that week (``projects.hooks.risk_levels_on``): a week is not judged afresh by a
+    later level."""
+    levels = hooks.risk_levels_on(project, sundays)
+    return {sunday: PATROLS_PER_WEEK.get(levels[sunday], 1) for sunday in sundays}

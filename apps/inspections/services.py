@@ -30,7 +30,8 @@ from simple_history.utils import bulk_create_with_history
 
 from apps.core.errors import DomainError, PermissionDenied
 from apps.core.history import history_context, save_with_history
-from apps.core.validation import clean_text, full_clean_or_error
+from apps.core.text import clean_text
+from apps.core.validation import full_clean_or_error
 from apps.projects.enums import ServiceType
 from apps.projects.models import Project, ProjectMember
 
@@ -238,7 +239,7 @@ def _code(value, *, project: Project, model, exclude_pk=None) -> str:
 
 def check_item_update(*, item: CheckItem, user, expected_version: int, reason: str = "", **data) -> CheckItem:
     """The client lead adapts a check item to the contract (requirement, method, limits, in use)."""
-    _require("can_edit_catalogue", user, item.project, _("Only the client's project lead can edit the catalogue."))
+    _require("inspections.can_edit_catalogue", user, item.project, _("Only the client's project lead can edit the catalogue."))
     allowed = {"name", "requirement", "method", "remark", "metric", "min_value", "max_value", "unit", "absolute",
                "active"}
     if set(data) - allowed:
@@ -256,7 +257,7 @@ def check_item_update(*, item: CheckItem, user, expected_version: int, reason: s
 
 def check_item_create(*, project: Project, user, service_type: str, code: str, **data) -> CheckItem:
     """The client lead adds a check item the contract requires beyond the standard's tables."""
-    _require("can_edit_catalogue", user, project, _("Only the client's project lead can edit the catalogue."))
+    _require("inspections.can_edit_catalogue", user, project, _("Only the client's project lead can edit the catalogue."))
     if service_type not in (project.service_types or []):
         raise DomainError(_("Choose one of the project's service types."), field="service_type")
     values = _item_values(data)
@@ -304,7 +305,7 @@ def _defect_values(project: Project, data: dict, *, partial: bool) -> dict:
 
 def defect_type_update(*, defect: DefectType, user, expected_version: int, reason: str = "", **data) -> DefectType:
     """The client lead adapts a defect (name, grade as the contract says, description, in use)."""
-    _require("can_edit_catalogue", user, defect.project, _("Only the client's project lead can edit the catalogue."))
+    _require("inspections.can_edit_catalogue", user, defect.project, _("Only the client's project lead can edit the catalogue."))
     allowed = {"name", "grade", "description", "active", "check_item"}
     if set(data) - allowed:
         raise DomainError(_("These fields cannot be changed: %(f)s.") % {"f": ", ".join(sorted(set(data) - allowed))})
@@ -322,7 +323,7 @@ def defect_type_update(*, defect: DefectType, user, expected_version: int, reaso
 
 
 def defect_type_create(*, project: Project, user, service_type: str, code: str, **data) -> DefectType:
-    _require("can_edit_catalogue", user, project, _("Only the client's project lead can edit the catalogue."))
+    _require("inspections.can_edit_catalogue", user, project, _("Only the client's project lead can edit the catalogue."))
     if service_type not in (project.service_types or []):
         raise DomainError(_("Choose one of the project's service types."), field="service_type")
     values = _defect_values(project, data, partial=False)
@@ -546,7 +547,7 @@ def _patrol_ledger(patrol: Patrol, people: list) -> dict:
 def patrol_create(*, project: Project, user, patrolled_on: dt.date, content: str, findings: str = "",
                   requirements: str = "", inspectors: Iterable = (), files: Iterable = ()) -> Patrol:
     """Record a patrol (巡查, §5.2.1) and its ledger entry."""
-    _require("may_record_supervision", user, project,
+    _require("inspections.may_record_supervision", user, project,
              _("Only the client's project lead or quality inspectors can record patrols."))
     patrolled_on = _date(patrolled_on, field="patrolled_on", label=_("The patrol date"), project=project)
     content = _text(content, field="content", label=_("What was checked"))
@@ -570,7 +571,7 @@ def patrol_create(*, project: Project, user, patrolled_on: dt.date, content: str
 
 def patrol_update(*, patrol: Patrol, user, expected_version: int, reason: str = "", **data) -> Patrol:
     """Correct a patrol record (client lead or inspector); the ledger entry follows."""
-    _require("may_record_supervision", user, patrol.project,
+    _require("inspections.may_record_supervision", user, patrol.project,
              _("Only the client's project lead or quality inspectors can record patrols."))
     allowed = {"patrolled_on", "content", "findings", "requirements", "inspectors"}
     if set(data) - allowed:
@@ -610,7 +611,7 @@ def key_node_create(*, project: Project, user, node: str, checked_on: dt.date, c
                     findings: str = "", requirements: str = "", inspector=None, files: Iterable = ()) -> KeyNodeCheck:
     """Record a check at a key node (关键节点检查, §5.2.1): a control point of the approved plan
     (recognised by its wording) or a node named freely."""
-    _require("may_record_supervision", user, project,
+    _require("inspections.may_record_supervision", user, project,
              _("Only the client's project lead or quality inspectors can record key-node checks."))
     node = _text(node, field="node", label=_("The key node"), max_length=200)
     checked_on = _date(checked_on, field="checked_on", label=_("The check date"), project=project)

@@ -43,9 +43,9 @@ def _apply_domain_error(form, exc: DomainError) -> None:
 
 def _nav(request, project, active: str) -> dict:
     return {"project": project, "active_tab": active,
-            "can_record": rules.test_rule("can_record_supervision", request.user, project),
-            "may_record": rules.test_rule("may_record_supervision", request.user, project),
-            "can_edit_catalogue": rules.test_rule("can_edit_catalogue", request.user, project)}
+            "can_record": rules.test_rule("inspections.can_record_supervision", request.user, project),
+            "may_record": rules.test_rule("inspections.may_record_supervision", request.user, project),
+            "can_edit_catalogue": rules.test_rule("inspections.can_edit_catalogue", request.user, project)}
 
 
 # ---------------------------------------------------------------- catalogue
@@ -72,7 +72,7 @@ def catalogue(request, project_id):
 def check_item_edit(request, pk):
     item = selectors.check_item_for_user(request.user, pk)
     project = item.project
-    _deny_unless("may_edit_catalogue", request.user, project)
+    _deny_unless("inspections.may_edit_catalogue", request.user, project)
     initial = {f: getattr(item, f) for f in ("name", "requirement", "method", "remark", "metric", "min_value",
                                              "max_value", "unit", "absolute", "active")}
     form = CheckItemForm(request.POST or None, initial=initial)
@@ -93,7 +93,7 @@ def check_item_edit(request, pk):
 @login_required
 def check_item_add(request, project_id):
     project = project_for_user(request.user, project_id)
-    _deny_unless("may_edit_catalogue", request.user, project)
+    _deny_unless("inspections.may_edit_catalogue", request.user, project)
     form = CheckItemCreateForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         try:
@@ -111,7 +111,7 @@ def check_item_add(request, project_id):
 def defect_type_edit(request, pk):
     defect = selectors.defect_type_for_user(request.user, pk)
     project = defect.project
-    _deny_unless("may_edit_catalogue", request.user, project)
+    _deny_unless("inspections.may_edit_catalogue", request.user, project)
     initial = {"name": defect.name, "grade": defect.grade, "description": defect.description,
                "check_item": str(defect.check_item_id or ""), "active": defect.active}
     form = DefectTypeForm(request.POST or None, initial=initial, project=project, service_type=defect.service_type)
@@ -133,7 +133,7 @@ def defect_type_edit(request, pk):
 @login_required
 def defect_type_add(request, project_id):
     project = project_for_user(request.user, project_id)
-    _deny_unless("may_edit_catalogue", request.user, project)
+    _deny_unless("inspections.may_edit_catalogue", request.user, project)
     form = DefectTypeCreateForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         try:
@@ -168,7 +168,7 @@ def patrols(request, project_id):
 @login_required
 def patrol_create(request, project_id):
     project = project_for_user(request.user, project_id)
-    _deny_unless("may_record_supervision", request.user, project)
+    _deny_unless("inspections.may_record_supervision", request.user, project)
     form = PatrolForm(request.POST or None, request.FILES or None, project=project,
                       initial={"patrolled_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -188,14 +188,14 @@ def patrol_detail(request, pk):
     patrol = selectors.patrol_for_user(request.user, pk)
     return render(request, "inspections/patrol_detail.html", {
         **_nav(request, patrol.project, "patrols"), "patrol": patrol,
-        "may_edit": rules.test_rule("may_record_supervision", request.user, patrol.project)})
+        "may_edit": rules.test_rule("inspections.may_record_supervision", request.user, patrol.project)})
 
 
 @login_required
 def patrol_edit(request, pk):
     patrol = selectors.patrol_for_user(request.user, pk)
     project = patrol.project
-    _deny_unless("may_record_supervision", request.user, project)
+    _deny_unless("inspections.may_record_supervision", request.user, project)
     initial = {"patrolled_on": patrol.patrolled_on, "inspectors": list(patrol.inspectors.all()),
                "content": patrol.content, "findings": patrol.findings, "requirements": patrol.requirements}
     form = PatrolForm(request.POST or None, project=project, initial=initial, with_files=False)
@@ -229,7 +229,7 @@ def key_nodes(request, project_id):
 @login_required
 def key_node_create(request, project_id):
     project = project_for_user(request.user, project_id)
-    _deny_unless("may_record_supervision", request.user, project)
+    _deny_unless("inspections.may_record_supervision", request.user, project)
     points = selectors.plan_control_points(project)
     form = KeyNodeForm(request.POST or None, request.FILES or None, project=project, control_points=points,
                        initial={"checked_on": timezone.localdate(), "node_choice": request.GET.get("node", "")})

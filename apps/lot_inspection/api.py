@@ -19,8 +19,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from apps.api.base import ApiViewSet, ProjectScopedMixin, api_schema
-from apps.api.serializers import UserRefSerializer
+from apps.core.rest.base import ApiViewSet, api_schema
+from apps.projects.rest import ProjectScopedMixin
+from apps.core.rest.serializers import UserRefSerializer
 from apps.core.errors import DomainError
 from apps.projects.enums import ServiceType
 
@@ -141,7 +142,7 @@ class LotInspectionViewSet(ProjectScopedMixin, ApiViewSet):
     def create(self, request, project_pk=None):
         from apps.batches.models import Batch
 
-        self.require("may_open_lot_inspection", self.project,
+        self.require("lot_inspection.may_open_lot_inspection", self.project,
                      _("Only the client's project lead or quality inspector can open a sampling inspection."))
         data = OpenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -157,7 +158,7 @@ class LotInspectionViewSet(ProjectScopedMixin, ApiViewSet):
     def items(self, request, project_pk=None, pk=None):
         inspection = self.get_object()
         if request.method == "GET":
-            self.require("may_see_lot_sample", inspection,
+            self.require("lot_inspection.may_see_lot_sample", inspection,
                          _("The sampled items are shown to the contractor once the inspection is decided."))
             qs = selectors.sampled_items(inspection)
             wanted = request.query_params.get("result")
@@ -165,7 +166,7 @@ class LotInspectionViewSet(ProjectScopedMixin, ApiViewSet):
                 qs = qs.filter(result=wanted)
             page = self.paginate_queryset(qs)
             return self.get_paginated_response(SampledItemSerializer(page, many=True).data)
-        self.require("may_record_lot_results", inspection,
+        self.require("lot_inspection.may_record_lot_results", inspection,
                      _("Only the client's project lead or quality inspector can record sampling results."))
         data = ResultsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -183,7 +184,7 @@ class LotInspectionViewSet(ProjectScopedMixin, ApiViewSet):
     @action(detail=True, methods=["post"])
     def decide(self, request, project_pk=None, pk=None):
         inspection = self.get_object()
-        self.require("may_decide_lot", inspection,
+        self.require("lot_inspection.may_decide_lot", inspection,
                      _("Only the client's project lead or quality inspector can decide a sampling inspection."))
         inspection = services.decide(inspection, request.user)
         return Response(self.get_serializer(inspection).data)

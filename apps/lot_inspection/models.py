@@ -247,4 +247,4 @@ class ItemDefect(models.Model):
         # Like the results: the contractor sees the evidence once the inspection is decided.
         import rules
 
-        return rules.test_rule("may_see_lot_sample", user, self.sampled_item.inspection)
+        return rules.test_rule("lot_inspection.may_see_lot_sample", user, self.sampled_item.inspection)

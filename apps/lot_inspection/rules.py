@@ -16,7 +16,7 @@ import rules
 
 from apps.accounts.enums import ProjectRole
 from apps.projects.enums import Phase
-from apps.projects.rules import _active_roles, is_active_user, is_read_only
+from apps.projects.rules import active_roles, is_active_user, is_read_only
 
 from .enums import InspectionStatus
 
@@ -25,7 +25,7 @@ INSPECTOR_ROLES = frozenset({ProjectRole.CLIENT_LEAD, ProjectRole.CLIENT_INSPECT
 
 def is_client_inspector_of(user, project) -> bool:
     return bool(user.is_authenticated and user.organization_id == project.client_id
-                and _active_roles(user, project) & INSPECTOR_ROLES)
+                and active_roles(user, project) & INSPECTOR_ROLES)
 
 
 def is_client_side(user, project) -> bool:
@@ -70,10 +70,10 @@ can_record_lot_results = may_record_lot_results & inspection_is_open
 may_decide_lot = is_active_user & ~is_read_only & is_inspection_inspector
 can_decide_lot = may_decide_lot & inspection_is_open
 
-rules.add_rule("may_open_lot_inspection", may_open_lot_inspection)
-rules.add_rule("can_open_lot_inspection", can_open_lot_inspection)
-rules.add_rule("may_record_lot_results", may_record_lot_results)
-rules.add_rule("can_record_lot_results", can_record_lot_results)
-rules.add_rule("may_decide_lot", may_decide_lot)
-rules.add_rule("can_decide_lot", can_decide_lot)
-rules.add_rule("may_see_lot_sample", may_see_sample)
+rules.add_rule("lot_inspection.may_open_lot_inspection", may_open_lot_inspection)
+rules.add_rule("lot_inspection.can_open_lot_inspection", can_open_lot_inspection)
+rules.add_rule("lot_inspection.may_record_lot_results", may_record_lot_results)
+rules.add_rule("lot_inspection.can_record_lot_results", can_record_lot_results)
+rules.add_rule("lot_inspection.may_decide_lot", may_decide_lot)
+rules.add_rule("lot_inspection.can_decide_lot", can_decide_lot)
+rules.add_rule("lot_inspection.may_see_lot_sample", may_see_sample)

@@ -67,7 +67,7 @@ def open_inspection(batch, user) -> LotInspection:
     from apps.batches.models import Batch
 
     project = batch.project
-    _require("may_open_lot_inspection", user, project,
+    _require("lot_inspection.may_open_lot_inspection", user, project,
              _("Only the client's project lead or quality inspector can open a sampling inspection."))
     with transaction.atomic(), history_context(user=user):
         locked = Batch.objects.select_for_update().select_related("project").get(pk=batch.pk)
@@ -400,7 +400,7 @@ def record_results(inspection: LotInspection, user, rows: list[RowInput]) -> int
     catalogue, the measured values of numeric check items (judged with
     ``apps.inspections.services.judge``; a failing value makes the item defective) and a note.
     Returns the number of items changed."""
-    _require("may_record_lot_results", user, inspection,
+    _require("lot_inspection.may_record_lot_results", user, inspection,
              _("Only the client's project lead or quality inspector can record sampling results."))
     return _save_rows(inspection, rows, user, reason=_("Sampling results recorded"))
 
@@ -411,7 +411,7 @@ def import_results(inspection: LotInspection, user, uploaded_file) -> int:
     nothing. Returns the number of items changed."""
     from .importing import read_result_rows
 
-    _require("may_record_lot_results", user, inspection,
+    _require("lot_inspection.may_record_lot_results", user, inspection,
              _("Only the client's project lead or quality inspector can record sampling results."))
     if inspection.status != InspectionStatus.OPEN:
         raise DomainError(_("This inspection has been decided; its results can no longer be changed."),
@@ -431,7 +431,7 @@ def decide(inspection: LotInspection, user) -> LotInspection:
     grade. Accepted iff for every grade that count is at most Ac, the pass rate (conforming /
     inspected, two decimals) reaches the project's quality threshold, and no fatal defect was
     found (unless the sampling settings say fatal defects do not reject)."""
-    _require("may_decide_lot", user, inspection,
+    _require("lot_inspection.may_decide_lot", user, inspection,
              _("Only the client's project lead or quality inspector can decide a sampling inspection."))
     with transaction.atomic(), history_context(user=user):
         locked = (LotInspection.objects.select_for_update().select_related("project", "batch")

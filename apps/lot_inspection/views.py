@@ -52,7 +52,7 @@ def _metrics(inspection) -> list:
 def project_page(request, project_id):
     project = project_for_user(request.user, project_id)
     page = Paginator(selectors.inspections_for_project(project), 50).get_page(request.GET.get("page"))
-    can_open = rules.test_rule("can_open_lot_inspection", request.user, project)
+    can_open = rules.test_rule("lot_inspection.can_open_lot_inspection", request.user, project)
     return render(request, "lot_inspection/project.html", {
         "project": project, "page": page, "can_open": can_open,
         "awaiting": list(selectors.batches_awaiting_inspection(project)[:100]) if can_open else [],
@@ -76,7 +76,7 @@ def open_inspection(request, batch_id):
 
     batch = batch_for_user(request.user, batch_id)
     project = batch.project
-    _deny_unless("may_open_lot_inspection", request.user, project)
+    _deny_unless("lot_inspection.may_open_lot_inspection", request.user, project)
     if request.method == "POST":
         try:
             inspection = services.open_inspection(batch, request.user)
@@ -99,7 +99,7 @@ def open_inspection(request, batch_id):
     return render(request, "lot_inspection/open.html", {
         "project": project, "batch": batch, "plan": plan, "refusal": refusal, "existing": existing,
         "plan_rows": [{"label": labels[g], **p} for g, p in (plan or {}).get("plans", {}).items()],
-        "can_open": rules.test_rule("can_open_lot_inspection", request.user, project),
+        "can_open": rules.test_rule("lot_inspection.can_open_lot_inspection", request.user, project),
     })
 
 
@@ -107,7 +107,7 @@ def open_inspection(request, batch_id):
 @require_GET
 def detail(request, pk):
     inspection = selectors.inspection_for_user(request.user, pk)
-    see_sample = rules.test_rule("may_see_lot_sample", request.user, inspection)
+    see_sample = rules.test_rule("lot_inspection.may_see_lot_sample", request.user, inspection)
     page = None
     if see_sample:
         qs = selectors.sampled_items(inspection)
@@ -118,8 +118,8 @@ def detail(request, pk):
         "project": inspection.project, "inspection": inspection, "see_sample": see_sample, "page": page,
         "query": "show=defective" if request.GET.get("show") == "defective" else "",
         "counts": selectors.result_counts(inspection) if see_sample and inspection.is_open else None,
-        "can_record": rules.test_rule("can_record_lot_results", request.user, inspection),
-        "can_decide": rules.test_rule("can_decide_lot", request.user, inspection),
+        "can_record": rules.test_rule("lot_inspection.can_record_lot_results", request.user, inspection),
+        "can_decide": rules.test_rule("lot_inspection.can_decide_lot", request.user, inspection),
     })
 
 
@@ -134,7 +134,7 @@ def entry(request, pk):
     codes; plain inputs, no form objects). entry.js sends only the changed rows as one JSON
     field and saves without reloading; without JavaScript the page posts its inputs."""
     inspection = selectors.inspection_for_user(request.user, pk)
-    _deny_unless("may_record_lot_results", request.user, inspection)
+    _deny_unless("lot_inspection.may_record_lot_results", request.user, inspection)
     if not inspection.is_open:
         messages.error(request, _("This inspection has been decided; its results can no longer be changed."))
         return redirect(inspection)
@@ -203,7 +203,7 @@ def _entry_rows_html(rows: list[dict], metrics: list) -> str:
 @require_http_methods(["GET", "POST"])
 def import_results(request, pk):
     inspection = selectors.inspection_for_user(request.user, pk)
-    _deny_unless("may_record_lot_results", request.user, inspection)
+    _deny_unless("lot_inspection.may_record_lot_results", request.user, inspection)
     if not inspection.is_open:
         messages.error(request, _("This inspection has been decided; its results can no longer be changed."))
         return redirect(inspection)
@@ -229,7 +229,7 @@ def import_results(request, pk):
 @require_http_methods(["GET", "POST"])
 def decide(request, pk):
     inspection = selectors.inspection_for_user(request.user, pk)
-    _deny_unless("may_decide_lot", request.user, inspection)
+    _deny_unless("lot_inspection.may_decide_lot", request.user, inspection)
     if not inspection.is_open:
         messages.error(request, _("This inspection has already been decided (%(decision)s).")
                        % {"decision": inspection.get_decision_display()})
@@ -265,7 +265,7 @@ def sample_csv(request, pk):
     """The drawn sample as a CSV (UTF-8 with BOM, opens in Excel): the columns the import reads,
     so a QC tool or a spreadsheet can fill in the results and bring them back."""
     inspection = selectors.inspection_for_user(request.user, pk)
-    if not rules.test_rule("may_see_lot_sample", request.user, inspection):
+    if not rules.test_rule("lot_inspection.may_see_lot_sample", request.user, inspection):
         raise DjangoPermissionDenied
     metrics = _metrics(inspection)
     buffer = io.StringIO()
@@ -301,7 +301,7 @@ def defect_evidence(request, pk):
     except (ItemDefect.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
     inspection = selectors.inspection_for_user(request.user, defect.sampled_item.inspection_id)
-    if not rules.test_rule("may_see_lot_sample", request.user, inspection):
+    if not rules.test_rule("lot_inspection.may_see_lot_sample", request.user, inspection):
         raise Http404
     return render(request, "lot_inspection/defect_evidence.html", {
         "project": inspection.project, "inspection": inspection, "defect": defect, "item": defect.sampled_item})

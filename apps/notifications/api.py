@@ -16,8 +16,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from apps.api.base import ApiViewSet, api_schema
-from apps.api.permissions import IsActiveUser
+from apps.core.rest.base import ApiViewSet, api_schema
+from apps.core.rest.permissions import IsActiveUser
 
 from . import selectors, services
 from .models import Notification

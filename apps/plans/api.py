@@ -8,7 +8,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from apps.api.base import ApiViewSet, ProjectScopedMixin, api_schema
+from apps.core.rest.base import ApiViewSet, api_schema
+from apps.projects.rest import ProjectScopedMixin
 
 from . import selectors, services
 from .models import TEXT_MAX, PlanVersion
@@ -96,7 +97,7 @@ class PlanVersionViewSet(ProjectScopedMixin, ApiViewSet):
     @api_schema(summary="Write a new draft version (contractor PM)", request=PlanInputSerializer,
                 responses={201: PlanVersionSerializer})
     def create(self, request, project_pk=None):
-        self.require("can_create_plan_version", self.project)
+        self.require("plans.can_create_plan_version", self.project)
         data = PlanInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
@@ -108,7 +109,7 @@ class PlanVersionViewSet(ProjectScopedMixin, ApiViewSet):
                 responses=PlanVersionSerializer)
     def partial_update(self, request, project_pk=None, pk=None):
         version = self.get_object()
-        self.require("can_edit_plan", version)
+        self.require("plans.can_edit_plan", version)
         data = PlanInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
@@ -120,7 +121,7 @@ class PlanVersionViewSet(ProjectScopedMixin, ApiViewSet):
     @action(detail=True, methods=["post"])
     def submit(self, request, project_pk=None, pk=None):
         version = self.get_object()
-        self.require("can_submit_plan", version)
+        self.require("plans.can_submit_plan", version)
         services.plan_version_submit(version=version, user=request.user)
         return Response(self.get_serializer(self.get_object()).data)
 
@@ -129,7 +130,7 @@ class PlanVersionViewSet(ProjectScopedMixin, ApiViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request, project_pk=None, pk=None):
         version = self.get_object()
-        self.require("can_approve_plan", version)
+        self.require("plans.can_approve_plan", version)
         data = CommentsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.plan_version_approve(version=version, user=request.user, comments=data.validated_data["comments"])
@@ -140,7 +141,7 @@ class PlanVersionViewSet(ProjectScopedMixin, ApiViewSet):
     @action(detail=True, methods=["post"], url_path="return")
     def return_version(self, request, project_pk=None, pk=None):
         version = self.get_object()
-        self.require("can_return_plan", version)
+        self.require("plans.can_return_plan", version)
         data = CommentsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.plan_version_return(version=version, user=request.user, comments=data.validated_data["comments"])
@@ -151,7 +152,7 @@ class PlanVersionViewSet(ProjectScopedMixin, ApiViewSet):
     @action(detail=True, methods=["post"])
     def revise(self, request, project_pk=None, pk=None):
         version = self.get_object()
-        self.require("can_create_plan_version", self.project)
+        self.require("plans.can_create_plan_version", self.project)
         data = PlanReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         new = services.plan_version_revise(version=version, user=request.user, reason=data.validated_data["reason"])

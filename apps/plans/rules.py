@@ -61,9 +61,9 @@ can_submit_plan = can_edit_plan
 can_approve_plan = _writer & is_client_lead & version_is_submitted & project_writable
 can_return_plan = _writer & is_client_reviewer & version_is_submitted & project_writable
 
-rules.add_rule("can_create_plan_version", can_create_plan_version)
-rules.add_rule("can_open_plan_version_from_change", can_open_plan_version_from_change)
-rules.add_rule("can_edit_plan", can_edit_plan)
-rules.add_rule("can_submit_plan", can_submit_plan)
-rules.add_rule("can_approve_plan", can_approve_plan)
-rules.add_rule("can_return_plan", can_return_plan)
+rules.add_rule("plans.can_create_plan_version", can_create_plan_version)
+rules.add_rule("plans.can_open_plan_version_from_change", can_open_plan_version_from_change)
+rules.add_rule("plans.can_edit_plan", can_edit_plan)
+rules.add_rule("plans.can_submit_plan", can_submit_plan)
+rules.add_rule("plans.can_approve_plan", can_approve_plan)
+rules.add_rule("plans.can_return_plan", can_return_plan)

@@ -88,7 +88,7 @@ def _new_version(*, project: Project, user, content: dict, based_on: PlanVersion
 
 def plan_version_create(*, project: Project, user, change_reason: str = "", **content) -> PlanVersion:
     """The contractor PM writes a new version from scratch (the first one, or a rewrite)."""
-    _require("can_create_plan_version", user, project,
+    _require("plans.can_create_plan_version", user, project,
              _("Only the contractor's project manager can write the implementation plan."))
     content = _clean_content(content)
     change_reason = _text(change_reason, field="change_reason", max_length=4000)
@@ -103,7 +103,7 @@ def _copy(source: PlanVersion) -> dict:
 def plan_version_revise(*, version: PlanVersion, user, reason: str) -> PlanVersion:
     """The contractor PM starts a new version from a returned or approved one (a changed plan
     is a new version and must be reviewed again)."""
-    _require("can_create_plan_version", user, version.project,
+    _require("plans.can_create_plan_version", user, version.project,
              _("Only the contractor's project manager can write the implementation plan."))
     version = PlanVersion.objects.select_related("project").get(pk=version.pk)  # never a stale copy
     if version.status not in (PlanStatus.RETURNED, PlanStatus.APPROVED):
@@ -116,7 +116,7 @@ def plan_version_revise(*, version: PlanVersion, user, reason: str) -> PlanVersi
 def plan_new_version_from_change(*, project: Project, user, reason: str) -> PlanVersion:
     """Issue 7: an approved change request that touches the plan opens a new version for
     review: the version in force is copied into a new draft that the contractor completes."""
-    _require("can_open_plan_version_from_change", user, project,
+    _require("plans.can_open_plan_version_from_change", user, project,
              _("Only the client lead or the contractor's project manager can open a new plan version."))
     reason = _text(reason, field="reason", max_length=4000)
     if not reason:
@@ -130,7 +130,7 @@ def plan_new_version_from_change(*, project: Project, user, reason: str) -> Plan
 
 def plan_version_update(*, version: PlanVersion, user, change_reason: str | None = None,
                         **content) -> PlanVersion:
-    _require("can_edit_plan", user, version,
+    _require("plans.can_edit_plan", user, version,
              _("Only the contractor's project manager can change a plan version, and only before it is submitted."))
     content = _clean_content(content)
     if change_reason is not None:
@@ -150,7 +150,7 @@ def plan_version_update(*, version: PlanVersion, user, change_reason: str | None
 def plan_version_submit(*, version: PlanVersion, user) -> PlanVersion:
     """Submit a draft for review. After an approval, this puts the plan back under review:
     the gate ``plan_approved`` is unmet until this version is approved in writing."""
-    _require("can_submit_plan", user, version,
+    _require("plans.can_submit_plan", user, version,
              _("Only the contractor's project manager can submit the plan."))
     with transaction.atomic(), history_context(user=user, reason=_("Plan version submitted for review")):
         locked = _lock(version, expected=PlanStatus.DRAFT, message=_("Only a draft plan version can be submitted."))
@@ -173,7 +173,7 @@ def plan_version_submit(*, version: PlanVersion, user) -> PlanVersion:
 def plan_version_approve(*, version: PlanVersion, user, comments: str = "") -> PlanVersion:
     """The client lead approves a submitted version; the written approval is the client
     lead's signature (批准) on it, made next. Until signed the version is not in force."""
-    _require("can_approve_plan", user, version, _("Only the client's project lead can approve the plan."))
+    _require("plans.can_approve_plan", user, version, _("Only the client's project lead can approve the plan."))
     comments = _text(comments, field="comments")
     with transaction.atomic(), history_context(user=user, reason=_("Plan version approved")):
         locked = _lock(version, expected=PlanStatus.SUBMITTED,
@@ -191,7 +191,7 @@ def plan_version_approve(*, version: PlanVersion, user, comments: str = "") -> P
 def plan_version_return(*, version: PlanVersion, user, comments: str) -> PlanVersion:
     """The client returns a submitted version with comments; the contractor revises it into a
     new version."""
-    _require("can_return_plan", user, version,
+    _require("plans.can_return_plan", user, version,
              _("Only the client's project lead or quality inspector can return the plan."))
     comments = _text(comments, field="comments")
     if not comments:

@@ -48,7 +48,7 @@ def project_versions(request, project_id):
     return render(request, "plans/project_versions.html", {
         "project": project, "versions": versions, "in_force": in_force,
         "gate_met": selectors.plan_is_approved(project), "is_major": is_major_project(project),
-        "can_create": rules.test_rule("can_create_plan_version", request.user, project)
+        "can_create": rules.test_rule("plans.can_create_plan_version", request.user, project)
         and not any(v.is_open for v in versions),
     })
 
@@ -56,7 +56,7 @@ def project_versions(request, project_id):
 @login_required
 def version_create(request, project_id):
     project = project_for_user(request.user, project_id)
-    _deny_unless("can_create_plan_version", request.user, project)
+    _deny_unless("plans.can_create_plan_version", request.user, project)
     form = PlanVersionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -75,7 +75,7 @@ def version_create(request, project_id):
 @login_required
 def version_edit(request, pk):
     version = selectors.version_for_user(request.user, pk)
-    _deny_unless("can_edit_plan", request.user, version)
+    _deny_unless("plans.can_edit_plan", request.user, version)
     initial = {f: getattr(version, f) for f in CONTENT_FIELDS} | {"change_reason": version.change_reason}
     form = PlanVersionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -102,7 +102,7 @@ def version_detail(request, pk):
         "sign_url": _sign_url(version) if version.status == PlanStatus.APPROVED and approval is None else "",
         "comments_form": CommentsForm(), "revise_form": ReviseForm(),
         "can_revise": version.status in (PlanStatus.RETURNED, PlanStatus.APPROVED)
-        and rules.test_rule("can_create_plan_version", request.user, version.project)
+        and rules.test_rule("plans.can_create_plan_version", request.user, version.project)
         and not version.project.plan_versions.filter(status__in=[PlanStatus.DRAFT, PlanStatus.SUBMITTED]).exists(),
         "is_major": is_major_project(version.project),
         "history": version.history.select_related("history_user").order_by("-history_date")[:50],
@@ -113,7 +113,7 @@ def version_detail(request, pk):
 @require_POST
 def version_submit(request, pk):
     version = selectors.version_for_user(request.user, pk)
-    _deny_unless("can_submit_plan", request.user, version)
+    _deny_unless("plans.can_submit_plan", request.user, version)
     try:
         services.plan_version_submit(version=version, user=request.user)
     except DomainError as exc:
@@ -127,7 +127,7 @@ def version_submit(request, pk):
 @require_POST
 def version_approve(request, pk):
     version = selectors.version_for_user(request.user, pk)
-    _deny_unless("can_approve_plan", request.user, version)
+    _deny_unless("plans.can_approve_plan", request.user, version)
     form = CommentsForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The comments are too long."))
@@ -146,7 +146,7 @@ def version_approve(request, pk):
 @require_POST
 def version_return(request, pk):
     version = selectors.version_for_user(request.user, pk)
-    _deny_unless("can_return_plan", request.user, version)
+    _deny_unless("plans.can_return_plan", request.user, version)
     form = CommentsForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The comments are too long."))
@@ -164,7 +164,7 @@ def version_return(request, pk):
 @require_POST
 def version_revise(request, pk):
     version = selectors.version_for_user(request.user, pk)
-    _deny_unless("can_create_plan_version", request.user, version.project)
+    _deny_unless("plans.can_create_plan_version", request.user, version.project)
     form = ReviseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say what changed in this version and why."))

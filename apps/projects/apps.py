@@ -9,6 +9,3 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import gates  # noqa: F401  (declares the lifecycle gates)
-        from .printing import register_forms
-
-        register_forms()

@@ -131,3 +131,41 @@ def on_problem_answered(hook: Callable) -> Callable:
 def problem_answered(**kwargs) -> None:
     for hook in list(_problem_answered):
         hook(**kwargs)
+
+
+# ---------------------------------------------------------------- risk (§5.2.2, §8.2.2)
+
+_risk_reassessment_needed: list[Callable] = []
+_risk_level_sources: list[Callable] = []
+
+
+def on_risk_reassessment_needed(hook: Callable) -> Callable:
+    """``hook(project=, trigger=, note=, source_label=, source_url=)`` when a module sees an
+    event after which §5.2.2 asks for the risks to be re-assessed (an incident, …); project
+    control (``apps.control``) opens the re-assessment request. Called inside the event's
+    transaction."""
+    if hook not in _risk_reassessment_needed:
+        _risk_reassessment_needed.append(hook)
+    return hook
+
+
+def risk_reassessment_needed(**kwargs) -> None:
+    for hook in list(_risk_reassessment_needed):
+        hook(**kwargs)
+
+
+def register_risk_level_source(source: Callable) -> Callable:
+    """``source(project, dates) -> {date: level}``: the risk level in force on each date, read
+    from the module that keeps the assessments (``apps.control``). Without one, every date gets
+    the project's current ``risk_level``."""
+    if source not in _risk_level_sources:
+        _risk_level_sources.append(source)
+    return source
+
+
+def risk_levels_on(project, dates) -> dict:
+    """The risk level in force on each of ``dates`` (see :func:`register_risk_level_source`)."""
+    dates = list(dates)
+    if _risk_level_sources:
+        return _risk_level_sources[-1](project, dates)
+    return {d: project.risk_level for d in dates}

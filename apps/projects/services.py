@@ -6,16 +6,17 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-import rules
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.enums import CLIENT_ROLES, CONTRACTOR_ROLES, EXPERT_ROLES, OrgKind, ProjectRole
 from apps.accounts.models import Organization
-from apps.core.validation import full_clean_or_error
-from apps.core.errors import DomainError, PermissionDenied
+from apps.core.errors import DomainError
 from apps.core.history import history_context, save_with_history
+from apps.core.locking import lock
+from apps.core.permissions import require
+from apps.core.validation import full_clean_or_error
 
 from . import annex_a, hooks
 from .enums import ACTIVE_PHASES, PHASE_ORDER, Phase, next_phase
@@ -28,23 +29,8 @@ EDITABLE_FIELDS = (
 )
 
 
-def _require(rule: str, user, project: Project | None = None, message: str | None = None) -> None:
-    ok = rules.test_rule(rule, user, project) if project is not None else rules.test_rule(rule, user)
-    if not ok:
-        raise PermissionDenied(message or _("You are not allowed to do this on this project."))
-
-
 def _full_clean(obj, exclude: list[str] | None = None) -> None:
     full_clean_or_error(obj, exclude)
-
-
-def _lock(project: Project, expected_version: int | None) -> Project:
-    locked = Project.objects.select_for_update().get(pk=project.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise DomainError(
-            _("Someone else changed this project after you opened it. Reload the page and try again."),
-            code="stale")
-    return locked
 
 
 def _check_parties(*, client: Organization, contractor: Organization) -> None:
@@ -59,7 +45,7 @@ def project_create(*, user, name: str, contract_no: str, contractor: Organizatio
                    end_date: dt.date, quality_threshold: Decimal = Decimal("95.00"), warranty_months: int = 12,
                    description: str = "") -> Project:
     """A client user creates a project for their own organisation and becomes its client lead."""
-    _require("can_create_project", user, message=_("Only people of a client organisation can create projects."))
+    require("projects.can_create_project", user)
     client = user.organization
     _check_parties(client=client, contractor=contractor)
     project = Project(
@@ -83,12 +69,12 @@ def project_create(*, user, name: str, contract_no: str, contractor: Organizatio
 
 
 def project_update(*, project: Project, user, expected_version: int, reason: str = "", **fields: Any) -> Project:
-    _require("can_manage_project", user, project)
+    require("projects.can_manage_project", user, project)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise DomainError(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))})
     with transaction.atomic(), history_context(user=user, reason=reason or _("Project details edited")):
-        locked = _lock(project, expected_version)
+        locked = lock(project, expected_version=expected_version)
         if "contractor" in fields and fields["contractor"].pk != locked.contractor_id:
             if locked.phase != Phase.PREPARATION:
                 raise DomainError(_("The contractor can only be changed during preparation."), field="contractor")
@@ -123,7 +109,7 @@ def member_add(*, project: Project, actor, user, role: str) -> ProjectMember:
     """Give ``user`` a role on the project. Client roles go to the client's people, contractor
     roles to the contractor's; invited experts may come from any organisation but the
     contractor's (§5.3.1: independence of acceptance)."""
-    _require("can_manage_project", actor, project)
+    require("projects.can_manage_project", actor, project)
     if role not in ProjectRole.values:
         raise DomainError(_("Unknown project role."), field="role")
     if not user.is_active or user.organization_id is None:
@@ -145,7 +131,7 @@ def member_add(*, project: Project, actor, user, role: str) -> ProjectMember:
 
 def member_remove(*, member: ProjectMember, actor, reason: str) -> ProjectMember:
     project = member.project
-    _require("can_manage_project", actor, project)
+    require("projects.can_manage_project", actor, project)
     if not reason.strip():
         raise DomainError(_("Give a reason for removing the member."), field="reason")
     if not member.is_active:
@@ -178,9 +164,9 @@ def gates_require(*, project: Project, target: str) -> None:
 
 def project_advance(*, project: Project, user, expected_version: int | None = None, reason: str = "") -> Project:
     """Move the project to the next phase of the lifecycle, if every gate of that phase is met."""
-    _require("can_manage_project", user, project)
+    require("projects.can_manage_project", user, project)
     with transaction.atomic(), history_context(user=user):
-        locked = _lock(project, expected_version)
+        locked = lock(project, expected_version=expected_version)
         if locked.phase == Phase.SUSPENDED:
             raise DomainError(_("The project is suspended; resume it first."), code="illegal_transition")
         target = next_phase(locked.phase)
@@ -204,11 +190,11 @@ def project_suspend(*, project: Project, user, reason: str, expected_version: in
     """§5.2.3, §6.3.3: the client may suspend the project from any active phase on the grounds the
     suspension rules accept (apps.rectification: a refused, repeatedly failed or overdue ticket,
     an incident); a reason is required. Resuming requires those causes to be closed."""
-    _require("can_manage_project", user, project)
+    require("projects.can_manage_project", user, project)
     if not (reason or "").strip():
         raise DomainError(_("A reason is required to suspend the project."), field="reason")
     with transaction.atomic(), history_context(user=user):
-        locked = _lock(project, expected_version)
+        locked = lock(project, expected_version=expected_version)
         if locked.phase not in ACTIVE_PHASES:
             raise DomainError(_("Only a project in an active phase can be suspended."), code="illegal_transition")
         refusal = hooks.suspend_refusal(locked)
@@ -225,11 +211,11 @@ def project_suspend(*, project: Project, user, reason: str, expected_version: in
 
 
 def project_resume(*, project: Project, user, reason: str, expected_version: int | None = None) -> Project:
-    _require("can_manage_project", user, project)
+    require("projects.can_manage_project", user, project)
     if not (reason or "").strip():
         raise DomainError(_("A reason is required to resume the project."), field="reason")
     with transaction.atomic(), history_context(user=user):
-        locked = _lock(project, expected_version)
+        locked = lock(project, expected_version=expected_version)
         if locked.phase != Phase.SUSPENDED:
             raise DomainError(_("The project is not suspended."), code="illegal_transition")
         refusal = hooks.resume_refusal(locked)
@@ -247,7 +233,7 @@ def project_resume(*, project: Project, user, reason: str, expected_version: int
 
 def gate_attest(*, project: Project, user, gate: str, reference: str, note: str = "") -> GateAttestation:
     """Record that a pending gate's step was done on paper (线下确认)."""
-    _require("can_manage_project", user, project)
+    require("projects.can_manage_project", user, project)
     if gate not in registry:
         raise DomainError(_("Unknown gate."), field="gate")
     if not registry.get(gate).is_pending:
@@ -279,7 +265,7 @@ def attestable_gates(project: Project) -> set[str]:
 
 def gate_attestation_revoke(*, attestation: GateAttestation, user, reason: str) -> None:
     project = attestation.project
-    _require("can_manage_project", user, project)
+    require("projects.can_manage_project", user, project)
     if not (reason or "").strip():
         raise DomainError(_("Give a reason for withdrawing the attestation."), field="reason")
     effective = project.resume_phase or project.phase

@@ -2,33 +2,23 @@
 
 from __future__ import annotations
 
-import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.core.errors import DomainError, PermissionDenied
+from apps.core.errors import DomainError
+from apps.core.permissions import allowed, require
+from apps.core.refusals import show_refusal
+from apps.core.transitions import Target, TransitionView
 
 from . import selectors, services
 from .filters import ProjectFilter
 from .forms import AttestationForm, MemberAddForm, OptionalReasonForm, ProjectForm, ReasonForm
 
 TABS = ("overview", "gates", "annex_a", "members", "history")
-
-
-def _deny_unless(rule: str, user, project=None) -> None:
-    ok = rules.test_rule(rule, user, project) if project is not None else rules.test_rule(rule, user)
-    if not ok:
-        raise DjangoPermissionDenied
-
-
-def _apply_domain_error(form, exc: DomainError) -> None:
-    field = exc.field if exc.field in getattr(form, "fields", {}) else None
-    form.add_error(field, exc.message)
 
 
 @login_required
@@ -43,19 +33,19 @@ def project_list(request):
     query.pop("page", None)
     return render(request, "projects/project_list.html", {
         "filter": flt, "page": page, "query": query.urlencode(),
-        "can_create": rules.test_rule("can_create_project", request.user),
+        "can_create": allowed("projects.can_create_project", request.user),
     })
 
 
 @login_required
 def project_create(request):
-    _deny_unless("can_create_project", request.user)
+    require("projects.can_create_project", request.user)
     form = ProjectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             project = services.project_create(user=request.user, **form.service_kwargs())
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            show_refusal(exc, form=form)
         else:
             messages.success(request, _("Project created. Add the team members next."))
             return redirect("projects:detail", pk=project.pk)
@@ -65,7 +55,7 @@ def project_create(request):
 @login_required
 def project_edit(request, pk):
     project = selectors.project_for_user(request.user, pk)
-    _deny_unless("can_manage_project", request.user, project)
+    require("projects.can_manage_project", request.user, project)
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
         try:
@@ -73,7 +63,7 @@ def project_edit(request, pk):
                                     expected_version=form.cleaned_data.get("version") or project.version,
                                     **form.service_kwargs())
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            show_refusal(exc, form=form)
         else:
             messages.success(request, _("Project saved."))
             return redirect("projects:detail", pk=project.pk)
@@ -88,9 +78,9 @@ def project_detail(request, pk):
     if tab not in TABS:
         tab = "overview"
     context = {"project": project, "tab": tab,
-               "can_manage": rules.test_rule("can_manage_project", request.user, project),
-               "can_suspend": rules.test_rule("can_suspend_project", request.user, project),
-               "can_resume": rules.test_rule("can_resume_project", request.user, project)}
+               "can_manage": allowed("projects.can_manage_project", request.user, project),
+               "can_suspend": allowed("projects.can_suspend_project", request.user, project),
+               "can_resume": allowed("projects.can_resume_project", request.user, project)}
     if tab in ("overview", "gates"):
         context["gates"] = selectors.project_gate_overview(project)
     if tab == "overview":
@@ -111,55 +101,39 @@ def project_detail(request, pk):
     return render(request, template, context)
 
 
-def _transition(request, pk, service, form_class, success):
-    project = selectors.project_for_user(request.user, pk)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
-        return redirect("projects:detail", pk=project.pk)
-    try:
-        service(project=project, user=request.user, reason=form.cleaned_data.get("reason", ""),
-                expected_version=form.cleaned_data.get("version"))
-    except PermissionDenied:
-        raise DjangoPermissionDenied from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
-    return redirect("projects:detail", pk=project.pk)
+class ProjectTransition(TransitionView):
+    """Advance, suspend, resume: buttons on the project page (``post_only``)."""
 
+    lookup = staticmethod(selectors.project_for_user)
+    entity = "project"
+    targets = {
+        "advance": Target(rule="projects.can_manage_project", service=services.project_advance,
+                          form_class=OptionalReasonForm, success=_("The project moved on."), post_only=True),
+        "suspend": Target(rule="projects.can_manage_project", service=services.project_suspend,
+                          form_class=ReasonForm, success=_("The project is suspended."), post_only=True),
+        "resume": Target(rule="projects.can_manage_project", service=services.project_resume,
+                         form_class=ReasonForm, success=_("The project is resumed."), post_only=True),
+    }
 
-@login_required
-@require_POST
-def project_advance(request, pk):
-    return _transition(request, pk, services.project_advance, OptionalReasonForm, _("The project moved on."))
+    def service_kwargs(self, obj, target, cleaned):
+        return {"project": obj, "user": self.request.user, "reason": cleaned.get("reason", ""),
+                "expected_version": cleaned.get("version")}
 
-
-@login_required
-@require_POST
-def project_suspend(request, pk):
-    return _transition(request, pk, services.project_suspend, ReasonForm, _("The project is suspended."))
-
-
-@login_required
-@require_POST
-def project_resume(request, pk):
-    return _transition(request, pk, services.project_resume, ReasonForm, _("The project is resumed."))
+    def get_back_url(self, obj):
+        return obj.get_absolute_url()
 
 
 @login_required
 def member_add(request, pk):
     project = selectors.project_for_user(request.user, pk)
-    _deny_unless("can_manage_project", request.user, project)
+    require("projects.can_manage_project", request.user, project)
     form = MemberAddForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         try:
             services.member_add(project=project, actor=request.user, user=form.cleaned_data["user"],
                                 role=form.cleaned_data["role"])
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            show_refusal(exc, form=form)
         else:
             messages.success(request, _("Member added."))
             return redirect(f"{project.get_absolute_url()}?tab=members")
@@ -171,7 +145,7 @@ def member_add(request, pk):
 def member_remove(request, pk, member_pk):
     project = selectors.project_for_user(request.user, pk)
     member = get_object_or_404(project.members, pk=member_pk)
-    _deny_unless("can_manage_project", request.user, project)
+    require("projects.can_manage_project", request.user, project)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a reason for removing the member."))
@@ -179,7 +153,7 @@ def member_remove(request, pk, member_pk):
         try:
             services.member_remove(member=member, actor=request.user, reason=form.cleaned_data["reason"])
         except DomainError as exc:
-            messages.error(request, exc.message)
+            show_refusal(exc, request=request)
         else:
             messages.success(request, _("Member removed."))
     return redirect(f"{project.get_absolute_url()}?tab=members")
@@ -189,7 +163,7 @@ def member_remove(request, pk, member_pk):
 @require_POST
 def gate_attest(request, pk):
     project = selectors.project_for_user(request.user, pk)
-    _deny_unless("can_manage_project", request.user, project)
+    require("projects.can_manage_project", request.user, project)
     form = AttestationForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reference of the paper record."))
@@ -197,7 +171,7 @@ def gate_attest(request, pk):
         try:
             services.gate_attest(project=project, user=request.user, **form.cleaned_data)
         except DomainError as exc:
-            messages.error(request, exc.message)
+            show_refusal(exc, request=request)
         else:
             messages.success(request, _("Attestation recorded."))
     return redirect(f"{project.get_absolute_url()}?tab=gates")
@@ -208,7 +182,7 @@ def gate_attest(request, pk):
 def gate_attestation_revoke(request, pk, attestation_pk):
     project = selectors.project_for_user(request.user, pk)
     attestation = get_object_or_404(project.gate_attestations, pk=attestation_pk)
-    _deny_unless("can_manage_project", request.user, project)
+    require("projects.can_manage_project", request.user, project)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a reason for withdrawing the attestation."))
@@ -217,7 +191,7 @@ def gate_attestation_revoke(request, pk, attestation_pk):
             services.gate_attestation_revoke(attestation=attestation, user=request.user,
                                              reason=form.cleaned_data["reason"])
         except DomainError as exc:
-            messages.error(request, exc.message)
+            show_refusal(exc, request=request)
         else:
             messages.success(request, _("Attestation withdrawn."))
     return redirect(f"{project.get_absolute_url()}?tab=gates")

@@ -9,7 +9,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from apps.api.base import ApiViewSet, ProjectScopedMixin, api_schema
+from apps.core.rest.base import ApiViewSet, api_schema
+from apps.projects.rest import ProjectScopedMixin
 from apps.projects.enums import ServiceType
 
 from . import selectors, services
@@ -109,7 +110,7 @@ class QualificationReviewViewSet(ProjectScopedMixin, ApiViewSet):
     @api_schema(summary="Open the next round (contractor PM); documents of the last round are copied",
                 request=None, responses={201: ReviewSerializer})
     def create(self, request, project_pk=None):
-        self.require("can_open_qualification_round", self.project)
+        self.require("qualification.can_open_qualification_round", self.project)
         review = services.qualification_round_open(project=self.project, user=request.user)
         return Response(self.get_serializer(review).data, status=status.HTTP_201_CREATED)
 
@@ -122,7 +123,7 @@ class QualificationReviewViewSet(ProjectScopedMixin, ApiViewSet):
     @api_schema(summary="Submit the round for review (contractor PM)", request=None, responses=ReviewSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, project_pk=None, pk=None):
-        return self._transition(request, "can_submit_qualification",
+        return self._transition(request, "qualification.can_submit_qualification",
                                 lambda r: services.qualification_submit(review=r, user=request.user))
 
     @api_schema(summary="Approve the round (client lead); then sign it at /signatures/sign/…",
@@ -130,7 +131,7 @@ class QualificationReviewViewSet(ProjectScopedMixin, ApiViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request, project_pk=None, pk=None):
         review = self.get_object()
-        self.require("can_approve_qualification", review)
+        self.require("qualification.can_approve_qualification", review)
         data = QualificationReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.qualification_approve(review=review, user=request.user, reason=data.validated_data["reason"])
@@ -141,7 +142,7 @@ class QualificationReviewViewSet(ProjectScopedMixin, ApiViewSet):
     @action(detail=True, methods=["post"])
     def reject(self, request, project_pk=None, pk=None):
         review = self.get_object()
-        self.require("can_reject_qualification", review)
+        self.require("qualification.can_reject_qualification", review)
         data = QualificationReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.qualification_reject(review=review, user=request.user, reason=data.validated_data["reason"])
@@ -181,7 +182,7 @@ class QualificationDocumentViewSet(ProjectScopedMixin, ApiViewSet):
             review = selectors.project_reviews(self.project).get(pk=int(review_id))
         except (QualificationReview.DoesNotExist, ValueError, TypeError):
             raise NotFound from None
-        self.require("can_add_qualification_document", review)
+        self.require("qualification.can_add_qualification_document", review)
         data = DocumentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
@@ -193,7 +194,7 @@ class QualificationDocumentViewSet(ProjectScopedMixin, ApiViewSet):
                 responses=DocumentSerializer)
     def partial_update(self, request, project_pk=None, pk=None):
         document = self.get_object()
-        self.require("can_edit_qualification_document", document)
+        self.require("qualification.can_edit_qualification_document", document)
         data = DocumentInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         document = services.qualification_document_update(document=document, user=request.user,
@@ -203,7 +204,7 @@ class QualificationDocumentViewSet(ProjectScopedMixin, ApiViewSet):
     @api_schema(summary="Remove a document from a draft round", request=None, responses={204: None})
     def destroy(self, request, project_pk=None, pk=None):
         document = self.get_object()
-        self.require("can_edit_qualification_document", document)
+        self.require("qualification.can_edit_qualification_document", document)
         services.qualification_document_remove(document=document, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -212,7 +213,7 @@ class QualificationDocumentViewSet(ProjectScopedMixin, ApiViewSet):
     @action(detail=True, methods=["post"], url_path="check")
     def check_document(self, request, project_pk=None, pk=None):
         document = self.get_object()
-        self.require("can_check_qualification_document", document)
+        self.require("qualification.can_check_qualification_document", document)
         data = CheckSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         document = services.qualification_document_check(document=document, user=request.user,

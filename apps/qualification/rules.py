@@ -86,10 +86,10 @@ may_edit_document = _writer & document_round_is_draft & project_writable \
     & (is_contractor_pm | (is_security_officer & document_is_security_evidence))
 can_check_qualification_document = _writer & is_client_reviewer & document_round_is_submitted & project_writable
 
-rules.add_rule("can_open_qualification_round", can_open_qualification_round)
-rules.add_rule("can_add_qualification_document", can_add_qualification_document)
-rules.add_rule("can_submit_qualification", can_submit_qualification)
-rules.add_rule("can_approve_qualification", can_approve_qualification)
-rules.add_rule("can_reject_qualification", can_reject_qualification)
-rules.add_rule("can_edit_qualification_document", may_edit_document)
-rules.add_rule("can_check_qualification_document", can_check_qualification_document)
+rules.add_rule("qualification.can_open_qualification_round", can_open_qualification_round)
+rules.add_rule("qualification.can_add_qualification_document", can_add_qualification_document)
+rules.add_rule("qualification.can_submit_qualification", can_submit_qualification)
+rules.add_rule("qualification.can_approve_qualification", can_approve_qualification)
+rules.add_rule("qualification.can_reject_qualification", can_reject_qualification)
+rules.add_rule("qualification.can_edit_qualification_document", may_edit_document)
+rules.add_rule("qualification.can_check_qualification_document", can_check_qualification_document)

@@ -86,7 +86,7 @@ def qualification_round_open(*, project: Project, user) -> QualificationReview:
     """The contractor PM opens the next round. From the second round on, the documents of the
     last concluded round are copied into it, with copies of their files (the earlier round keeps
     its own, as reviewed)."""
-    _require("can_open_qualification_round", user, project,
+    _require("qualification.can_open_qualification_round", user, project,
              _("Only the contractor's project manager can open a qualification review round."))
     with transaction.atomic(), history_context(user=user, reason=_("Qualification review round opened")):
         Project.objects.select_for_update().filter(pk=project.pk).first()
@@ -143,11 +143,11 @@ def _clean_document_fields(fields: dict) -> dict:
 
 
 def qualification_document_add(*, review: QualificationReview, user, **fields) -> QualificationDocument:
-    _require("can_add_qualification_document", user, review,
+    _require("qualification.can_add_qualification_document", user, review,
              _("Only the contractor can add documents, and only to a round that has not been submitted."))
     fields = _clean_document_fields(fields)
     if (fields.get("kind") != DocumentKind.SECURITY_EVIDENCE
-            and not rules.test_rule("can_open_qualification_round", user, review.project)):
+            and not rules.test_rule("qualification.can_open_qualification_round", user, review.project)):
         raise PermissionDenied(_("The security officer can only add security capability evidence."))
     with transaction.atomic(), history_context(user=user, reason=_("Qualification document added")):
         locked = _lock_review(review, expected=ReviewStatus.DRAFT,
@@ -159,11 +159,11 @@ def qualification_document_add(*, review: QualificationReview, user, **fields) -
 
 
 def qualification_document_update(*, document: QualificationDocument, user, **fields) -> QualificationDocument:
-    _require("can_edit_qualification_document", user, document,
+    _require("qualification.can_edit_qualification_document", user, document,
              _("You cannot change this document: only its contractor authors can, while the round is a draft."))
     fields = _clean_document_fields(fields)
     if "kind" in fields and fields["kind"] != document.kind and not rules.test_rule(
-            "can_open_qualification_round", user, document.project):
+            "qualification.can_open_qualification_round", user, document.project):
         raise PermissionDenied(_("The security officer can only add security capability evidence."))
     with transaction.atomic(), history_context(user=user, reason=_("Qualification document edited")):
         _lock_review(document.review, expected=ReviewStatus.DRAFT,
@@ -185,7 +185,7 @@ def qualification_document_remove(*, document: QualificationDocument, user, reas
     from apps.attachments.models import Attachment
     from django.contrib.contenttypes.models import ContentType
 
-    _require("can_edit_qualification_document", user, document,
+    _require("qualification.can_edit_qualification_document", user, document,
              _("You cannot change this document: only its contractor authors can, while the round is a draft."))
     with transaction.atomic(), history_context(user=user):
         _lock_review(document.review, expected=ReviewStatus.DRAFT,
@@ -198,7 +198,7 @@ def qualification_document_remove(*, document: QualificationDocument, user, reas
 
 def qualification_submit(*, review: QualificationReview, user) -> QualificationReview:
     """The contractor PM submits the round for the client's review (§5.1.1)."""
-    _require("can_submit_qualification", user, review,
+    _require("qualification.can_submit_qualification", user, review,
              _("Only the contractor's project manager can submit the qualification documents."))
     with transaction.atomic(), history_context(user=user, reason=_("Qualification documents submitted")):
         locked = _lock_review(review, expected=ReviewStatus.DRAFT,
@@ -228,7 +228,7 @@ def qualification_document_check(*, document: QualificationDocument, user, is_au
                                   scope_matches: bool, note: str = "") -> QualificationDocument:
     """The client checks one document: genuine and valid, in date for the contract, scope
     matching the project's service types. All three yes accepts it; any no rejects it (with a note)."""
-    _require("can_check_qualification_document", user, document,
+    _require("qualification.can_check_qualification_document", user, document,
              _("Only the client's project lead or quality inspector can review submitted documents."))
     values = (is_authentic, in_date, scope_matches)
     if any(not isinstance(v, bool) for v in values):
@@ -262,7 +262,7 @@ def qualification_document_check(*, document: QualificationDocument, user, is_au
 def qualification_approve(*, review: QualificationReview, user, reason: str = "") -> QualificationReview:
     """The client lead approves a submitted round whose every document was accepted. The
     written approval is the client lead's signature (meaning 批准) on the round, made next."""
-    _require("can_approve_qualification", user, review,
+    _require("qualification.can_approve_qualification", user, review,
              _("Only the client's project lead can approve the qualification review."))
     reason = (reason or "").strip()
     if len(reason) > 4000:
@@ -311,7 +311,7 @@ def _expiry_deadlines(*, review: QualificationReview, documents, user) -> None:
 
 def qualification_reject(*, review: QualificationReview, user, reason: str) -> QualificationReview:
     """The client rejects a submitted round with reasons; the contractor may open a new round."""
-    _require("can_reject_qualification", user, review,
+    _require("qualification.can_reject_qualification", user, review,
              _("Only the client's project lead or quality inspector can reject the qualification review."))
     reason = (reason or "").strip()
     if not reason:

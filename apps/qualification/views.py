@@ -33,7 +33,7 @@ def _form_error(form, exc: DomainError) -> None:
 
 
 def _security_only(user, obj) -> bool:
-    return not rules.test_rule("can_open_qualification_round", user, obj.project)
+    return not rules.test_rule("qualification.can_open_qualification_round", user, obj.project)
 
 
 @login_required
@@ -46,7 +46,7 @@ def project_reviews(request, project_id):
         "project": project, "reviews": reviews,
         "gate_met": selectors.qualification_is_approved(project),
         "deadlines": deadlines_for_record(project).filter(kind="qualification_review"),
-        "can_open": rules.test_rule("can_open_qualification_round", request.user, project)
+        "can_open": rules.test_rule("qualification.can_open_qualification_round", request.user, project)
         and not any(r.is_open for r in reviews),
     })
 
@@ -55,7 +55,7 @@ def project_reviews(request, project_id):
 @require_POST
 def round_open(request, project_id):
     project = project_for_user(request.user, project_id)
-    _deny_unless("can_open_qualification_round", request.user, project)
+    _deny_unless("qualification.can_open_qualification_round", request.user, project)
     try:
         review = services.qualification_round_open(project=project, user=request.user)
     except DomainError as exc:
@@ -85,7 +85,7 @@ def review_detail(request, pk):
 @login_required
 def document_add(request, pk):
     review = selectors.review_for_user(request.user, pk)
-    _deny_unless("can_add_qualification_document", request.user, review)
+    _deny_unless("qualification.can_add_qualification_document", request.user, review)
     form = DocumentForm(request.POST or None, security_only=_security_only(request.user, review))
     if request.method == "POST" and form.is_valid():
         try:
@@ -104,7 +104,7 @@ def document_add(request, pk):
 @login_required
 def document_edit(request, pk):
     document = selectors.document_for_user(request.user, pk)
-    _deny_unless("can_edit_qualification_document", request.user, document)
+    _deny_unless("qualification.can_edit_qualification_document", request.user, document)
     form = DocumentForm(request.POST or None, instance=document,
                         security_only=_security_only(request.user, document))
     if request.method == "POST" and form.is_valid():
@@ -126,7 +126,7 @@ def document_edit(request, pk):
 @require_POST
 def document_remove(request, pk):
     document = selectors.document_for_user(request.user, pk)
-    _deny_unless("can_edit_qualification_document", request.user, document)
+    _deny_unless("qualification.can_edit_qualification_document", request.user, document)
     review = document.review
     try:
         services.qualification_document_remove(document=document, user=request.user)
@@ -141,7 +141,7 @@ def document_remove(request, pk):
 @require_POST
 def document_check(request, pk):
     document = selectors.document_for_user(request.user, pk)
-    _deny_unless("can_check_qualification_document", request.user, document)
+    _deny_unless("qualification.can_check_qualification_document", request.user, document)
     form = DocumentCheckForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Answer each check with yes or no."))
@@ -180,7 +180,7 @@ def _conclude(request, pk, rule, service, success, needs_reason=False):
 @require_POST
 def review_submit(request, pk):
     review = selectors.review_for_user(request.user, pk)
-    _deny_unless("can_submit_qualification", request.user, review)
+    _deny_unless("qualification.can_submit_qualification", request.user, review)
     try:
         services.qualification_submit(review=review, user=request.user)
     except DomainError as exc:
@@ -193,12 +193,12 @@ def review_submit(request, pk):
 @login_required
 @require_POST
 def review_approve(request, pk):
-    return _conclude(request, pk, "can_approve_qualification", services.qualification_approve,
+    return _conclude(request, pk, "qualification.can_approve_qualification", services.qualification_approve,
                      _("Qualification approved. Sign the approval to put it in writing."))
 
 
 @login_required
 @require_POST
 def review_reject(request, pk):
-    return _conclude(request, pk, "can_reject_qualification", services.qualification_reject,
+    return _conclude(request, pk, "qualification.can_reject_qualification", services.qualification_reject,
                      _("Qualification rejected. The contractor can resubmit in a new round."))

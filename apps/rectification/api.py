@@ -26,8 +26,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from apps.api.base import ApiViewSet, ProjectScopedMixin, api_schema
-from apps.api.serializers import UserRefSerializer
+from apps.core.rest.base import ApiViewSet, api_schema
+from apps.projects.rest import ProjectScopedMixin
+from apps.core.rest.serializers import UserRefSerializer
 from apps.core.errors import DomainError
 
 from . import selectors, services
@@ -154,7 +155,7 @@ class TicketViewSet(ProjectScopedMixin, ApiViewSet):
     @api_schema(summary="Issue a rectification notice (client lead or client inspector)", request=TicketRaiseSerializer,
                 responses={201: TicketSerializer})
     def create(self, request, project_pk=None):
-        self.require("may_raise_ticket", self.project,
+        self.require("rectification.may_raise_ticket", self.project,
                      _("Only the client's project lead or quality inspector can issue a rectification notice."))
         data = TicketRaiseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -166,7 +167,7 @@ class TicketViewSet(ProjectScopedMixin, ApiViewSet):
     @action(detail=True, methods=["post"])
     def submit(self, request, project_pk=None, pk=None):
         ticket = self.get_object()
-        self.require("may_answer_ticket", ticket,
+        self.require("rectification.may_answer_ticket", ticket,
                      _("Only the contractor's project manager or special inspector can answer a rectification "
                        "notice."))
         data = TicketAnswerSerializer(data=request.data)
@@ -179,7 +180,7 @@ class TicketViewSet(ProjectScopedMixin, ApiViewSet):
     @action(detail=True, methods=["post"])
     def refuse(self, request, project_pk=None, pk=None):
         ticket = self.get_object()
-        self.require("may_refuse_ticket", ticket, _("Only the contractor's project manager can refuse a notice."))
+        self.require("rectification.may_refuse_ticket", ticket, _("Only the contractor's project manager can refuse a notice."))
         data = TicketReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ticket = services.ticket_refuse(ticket=ticket, user=request.user, **data.validated_data)
@@ -190,7 +191,7 @@ class TicketViewSet(ProjectScopedMixin, ApiViewSet):
     @action(detail=True, methods=["post"])
     def review(self, request, project_pk=None, pk=None):
         ticket = self.get_object()
-        self.require("may_review_ticket", ticket,
+        self.require("rectification.may_review_ticket", ticket,
                      _("Only the client's project lead or quality inspector can review a rectification."))
         data = TicketReviewInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -202,7 +203,7 @@ class TicketViewSet(ProjectScopedMixin, ApiViewSet):
     @action(detail=True, methods=["post"])
     def close(self, request, project_pk=None, pk=None):
         ticket = self.get_object()
-        self.require("may_close_ticket", ticket, _("Only the client project lead can close a ticket."))
+        self.require("rectification.may_close_ticket", ticket, _("Only the client project lead can close a ticket."))
         ticket = services.ticket_close(ticket=ticket, user=request.user)
         return Response(self.get_serializer(ticket).data)
 
@@ -211,7 +212,7 @@ class TicketViewSet(ProjectScopedMixin, ApiViewSet):
     @action(detail=True, methods=["post"])
     def cancel(self, request, project_pk=None, pk=None):
         ticket = self.get_object()
-        self.require("may_cancel_ticket", ticket, _("Only the client project lead can withdraw a notice."))
+        self.require("rectification.may_cancel_ticket", ticket, _("Only the client project lead can withdraw a notice."))
         data = TicketReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ticket = services.ticket_cancel(ticket=ticket, user=request.user, reason=data.validated_data["reason"])
@@ -282,7 +283,7 @@ class IncidentViewSet(ProjectScopedMixin, ApiViewSet):
     @api_schema(summary="Report an incident at once (any member of the contractor's team)",
                 request=IncidentReportSerializer, responses={201: IncidentSerializer})
     def create(self, request, project_pk=None):
-        self.require("may_report_incident", self.project,
+        self.require("rectification.may_report_incident", self.project,
                      _("Only members of the contractor's project team can report an incident."))
         data = IncidentReportSerializer(data=request.data)
         data.is_valid(raise_exception=True)

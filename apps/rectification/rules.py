@@ -80,17 +80,17 @@ can_acknowledge_incident = may_handle_incident & _state(IncidentState.REPORTED)
 can_close_incident = may_handle_incident & _state(IncidentState.REPORTED, IncidentState.ACKNOWLEDGED)
 
 for _name, _rule in {
-    "may_raise_ticket": may_raise_ticket, "can_raise_ticket": can_raise_ticket,
-    "may_answer_ticket": may_answer_ticket, "can_answer_ticket": can_answer_ticket,
-    "may_refuse_ticket": may_refuse_ticket, "can_refuse_ticket": can_refuse_ticket,
-    "can_withdraw_refusal": can_withdraw_refusal,
-    "may_review_ticket": may_review_ticket, "can_review_ticket": can_review_ticket,
-    "may_close_ticket": may_close_ticket, "can_close_ticket": can_close_ticket,
-    "may_cancel_ticket": may_cancel_ticket, "can_cancel_ticket": can_cancel_ticket,
-    "can_reopen_ticket": can_reopen_ticket,
-    "may_manage_problems": may_manage_problems, "can_manage_problems": can_manage_problems,
-    "may_report_incident": may_report_incident, "can_report_incident": can_report_incident,
-    "may_handle_incident": may_handle_incident, "can_acknowledge_incident": can_acknowledge_incident,
-    "can_close_incident": can_close_incident,
+    "rectification.may_raise_ticket": may_raise_ticket, "rectification.can_raise_ticket": can_raise_ticket,
+    "rectification.may_answer_ticket": may_answer_ticket, "rectification.can_answer_ticket": can_answer_ticket,
+    "rectification.may_refuse_ticket": may_refuse_ticket, "rectification.can_refuse_ticket": can_refuse_ticket,
+    "rectification.can_withdraw_refusal": can_withdraw_refusal,
+    "rectification.may_review_ticket": may_review_ticket, "rectification.can_review_ticket": can_review_ticket,
+    "rectification.may_close_ticket": may_close_ticket, "rectification.can_close_ticket": can_close_ticket,
+    "rectification.may_cancel_ticket": may_cancel_ticket, "rectification.can_cancel_ticket": can_cancel_ticket,
+    "rectification.can_reopen_ticket": can_reopen_ticket,
+    "rectification.may_manage_problems": may_manage_problems, "rectification.can_manage_problems": can_manage_problems,
+    "rectification.may_report_incident": may_report_incident, "rectification.can_report_incident": can_report_incident,
+    "rectification.may_handle_incident": may_handle_incident, "rectification.can_acknowledge_incident": can_acknowledge_incident,
+    "rectification.can_close_incident": can_close_incident,
 }.items():
     rules.add_rule(_name, _rule)

@@ -33,7 +33,9 @@ from apps.accounts.enums import ProjectRole
 from apps.accounts.models import Jurisdiction
 from apps.core.errors import DomainError, PermissionDenied
 from apps.core.history import history_context, save_with_history
-from apps.core.validation import clean_text, full_clean_or_error
+from apps.core.text import clean_text
+from apps.core.validation import full_clean_or_error
+from apps.projects import hooks
 from apps.projects.enums import Phase
 from apps.projects.models import Project, ProjectMember
 
@@ -175,7 +177,7 @@ def _close_deadlines(ticket: RectificationTicket, user) -> None:
 
 def settings_update(*, project: Project, user, review_limit, default_days, version: int | None = None
                     ) -> ProblemSettings:
-    _require("can_manage_problems", user, project,
+    _require("rectification.can_manage_problems", user, project,
              _("Only the client project lead can change the contract's terms for rectification."))
     with transaction.atomic(), history_context(user=user):
         Project.objects.select_for_update().get(pk=project.pk)
@@ -271,7 +273,7 @@ def ticket_raise(*, project: Project, user, source: str, found_on, title: str, d
     """整改通知 (§5.2.3 质量问题处置): the client issues a written notice for a problem found, with
     the requirement and the deadline. ``source_record`` is the patrol, key-node check, ledger row
     or other record the problem was found in, when there is one."""
-    _require("may_raise_ticket", user, project,
+    _require("rectification.may_raise_ticket", user, project,
              _("Only the client's project lead or quality inspector can issue a rectification notice."))
     with transaction.atomic(), history_context(user=user, reason=_("Rectification notice issued")):
         ticket = _create_ticket(project=project, user=user, source=source, found_on=found_on, title=title,
@@ -311,7 +313,7 @@ def ticket_auto_raise(*, project: Project, source: str, record, user, title: str
 def ticket_submit(*, ticket: RectificationTicket, user, measures: str, result: str, files=(),
                   version: int | None = None) -> RectificationTicket:
     """整改实施 (§6.4.1): the contractor reports its measures, the result and the evidence."""
-    _require("may_answer_ticket", user, ticket,
+    _require("rectification.may_answer_ticket", user, ticket,
              _("Only the contractor's project manager or special inspector can answer a rectification notice."))
     measures = _text(measures, field="measures", label=_("The rectification measures"))
     result = _text(result, field="result", label=_("The rectification result"))
@@ -336,7 +338,7 @@ def ticket_refuse(*, ticket: RectificationTicket, user, reason: str, version: in
                   ) -> RectificationTicket:
     """The contractor's project manager refuses the rectification, in writing, with a reason:
     the client may then suspend the project (§5.2.3 拒不整改)."""
-    _require("may_refuse_ticket", user, ticket, _("Only the contractor's project manager can refuse a notice."))
+    _require("rectification.may_refuse_ticket", user, ticket, _("Only the contractor's project manager can refuse a notice."))
     reason = _text(reason, field="reason", label=_("The reason for refusing"))
     with transaction.atomic(), history_context(user=user):
         locked = _lock(ticket, version=version)
@@ -355,7 +357,7 @@ def ticket_refuse(*, ticket: RectificationTicket, user, reason: str, version: in
 def ticket_withdraw_refusal(*, ticket: RectificationTicket, user) -> RectificationTicket:
     """The contractor takes its refusal back: the notice stands as before (the refusal stays in the
     history)."""
-    _require("may_refuse_ticket", user, ticket, _("Only the contractor's project manager can do this."))
+    _require("rectification.may_refuse_ticket", user, ticket, _("Only the contractor's project manager can do this."))
     with transaction.atomic(), history_context(user=user):
         locked = _lock(ticket)
         _in_state(locked, [TicketState.REFUSED])
@@ -374,7 +376,7 @@ def ticket_review(*, ticket: RectificationTicket, user, passed, opinion: str, ne
                   version: int | None = None) -> RectificationTicket:
     """复核验收: passed → awaiting both parties' signatures, then closure; failed → back to the
     contractor with the reason and a new deadline, the failure counted."""
-    _require("may_review_ticket", user, ticket,
+    _require("rectification.may_review_ticket", user, ticket,
              _("Only the client's project lead or quality inspector can review a rectification."))
     if not isinstance(passed, bool):
         raise DomainError(_("Say whether the rectification passed the review."), field="passed")
@@ -433,7 +435,7 @@ def ticket_close(*, ticket: RectificationTicket, user) -> RectificationTicket:
     (every signature still valid)."""
     from apps.accounts.enums import Party
 
-    _require("may_close_ticket", user, ticket, _("Only the client project lead can close a ticket."))
+    _require("rectification.may_close_ticket", user, ticket, _("Only the client project lead can close a ticket."))
     with transaction.atomic(), history_context(user=user):
         locked = _lock(ticket)
         _in_state(locked, [TicketState.REVIEWED])
@@ -458,7 +460,7 @@ def ticket_close(*, ticket: RectificationTicket, user) -> RectificationTicket:
 
 def ticket_cancel(*, ticket: RectificationTicket, user, reason: str) -> RectificationTicket:
     """The client lead withdraws a notice issued in error, with a reason (kept in the history)."""
-    _require("may_cancel_ticket", user, ticket, _("Only the client project lead can withdraw a notice."))
+    _require("rectification.may_cancel_ticket", user, ticket, _("Only the client project lead can withdraw a notice."))
     reason = _text(reason, field="reason", label=_("The reason for withdrawing"))
     with transaction.atomic(), history_context(user=user):
         locked = _lock(ticket)
@@ -483,7 +485,7 @@ def ticket_reopen(*, ticket: RectificationTicket, user, reason: str) -> Rectific
     """The client lead sends a reviewed ticket back for a new review, with a reason: when a party
     cannot sign it or a signature broke, the ticket does not stay stuck short of closure. The
     signatures given so far stay in the record; the new review needs new ones."""
-    _require("may_cancel_ticket", user, ticket, _("Only the client project lead can reopen a ticket for review."))
+    _require("rectification.may_cancel_ticket", user, ticket, _("Only the client project lead can reopen a ticket for review."))
     reason = _text(reason, field="reason", label=_("The reason for reopening"))
     with transaction.atomic(), history_context(user=user):
         locked = _lock(ticket)
@@ -504,7 +506,7 @@ def complaint_register(*, project: Project, user, complainant: str, received_on,
                        due_date, severity: str = Severity.GENERAL, channel: str = "", title: str = "",
                        files=()) -> tuple[Complaint, RectificationTicket]:
     """A complaint received about the service is registered and raises a ticket (source 投诉)."""
-    _require("may_raise_ticket", user, project,
+    _require("rectification.may_raise_ticket", user, project,
              _("Only the client's project lead or quality inspector can register a complaint."))
     complainant = _text(complainant, field="complainant", label=_("The complainant"), max_length=TITLE_MAX)
     received_on = _date(received_on, field="received_on", label=_("The date received"))
@@ -530,7 +532,7 @@ def incident_report(*, project: Project, user, category: str, title: str, occurr
     """事故应急处置: the contractor reports at once what happened, when, its scale and the remedial
     action taken. The client is notified immediately; a major incident goes to the regulator; the
     risk register is asked for a re-assessment."""
-    _require("may_report_incident", user, project,
+    _require("rectification.may_report_incident", user, project,
              _("Only members of the contractor's project team can report an incident."))
     category = _choice(category, IncidentCategory, field="category", label=_("The kind of incident"))
     title = _text(title, field="title", label=_("The incident in brief"), max_length=TITLE_MAX)
@@ -583,12 +585,9 @@ def _report_major_incident(incident: Incident, user) -> None:
 
 
 def _ask_risk_reassessment(incident: Incident) -> None:
-    """§5.2.2: the risk level is re-assessed after a security or quality problem (apps.control)."""
-    try:
-        from apps.control.services import risk_reassessment_request
-    except ImportError:  # pragma: no cover - the control app is part of the project
-        return
-    risk_reassessment_request(project=incident.project, trigger="incident",
+    """§5.2.2: the risk level is re-assessed after a security or quality problem (project control
+    opens the request through the hook)."""
+    hooks.risk_reassessment_needed(project=incident.project, trigger="incident",
                               note=_("After the incident: %(title)s") % {"title": incident.title},
                               source_label=f"#{incident.pk} {incident}"[:TITLE_MAX],
                               source_url=incident.get_absolute_url())
@@ -597,7 +596,7 @@ def _ask_risk_reassessment(incident: Incident) -> None:
 def incident_acknowledge(*, incident: Incident, user, instructions: str, is_major: bool | None = None) -> Incident:
     """The client takes note and gives its instructions; it may judge the incident major (then it
     goes to the regulator)."""
-    _require("may_handle_incident", user, incident,
+    _require("rectification.may_handle_incident", user, incident,
              _("Only the client's project lead or quality inspector can handle an incident."))
     instructions = _text(instructions, field="client_instructions", label=_("The instructions"))
     with transaction.atomic(), history_context(user=user):
@@ -620,7 +619,7 @@ def incident_acknowledge(*, incident: Incident, user, instructions: str, is_majo
 
 
 def incident_close(*, incident: Incident, user, closing_note: str) -> Incident:
-    _require("may_handle_incident", user, incident,
+    _require("rectification.may_handle_incident", user, incident,
              _("Only the client's project lead or quality inspector can close an incident."))
     closing_note = _text(closing_note, field="closing_note", label=_("How it was handled"))
     with transaction.atomic(), history_context(user=user):
@@ -654,7 +653,7 @@ def project_suspend(*, project: Project, user, reason: str, report_to_regulator:
 
 
 def report_suspension(*, suspension: Suspension, user) -> RegulatorReport:
-    _require("may_manage_problems", user, suspension.project,
+    _require("rectification.may_manage_problems", user, suspension.project,
              _("Only the client project lead can report to the regulator."))
     with transaction.atomic(), history_context(user=user, reason=_("Reported to the regulator")):
         existing = RegulatorReport.objects.filter(suspension=suspension).first()
@@ -674,7 +673,7 @@ def report_suspension(*, suspension: Suspension, user) -> RegulatorReport:
 
 def report_ticket(*, ticket: RectificationTicket, user, summary: str) -> RegulatorReport:
     """The client lead reports a major quality problem to the regulator (必要时向监管机构报备)."""
-    _require("may_manage_problems", user, ticket, _("Only the client project lead can report to the regulator."))
+    _require("rectification.may_manage_problems", user, ticket, _("Only the client project lead can report to the regulator."))
     summary = _text(summary, field="summary", label=_("The summary"), max_length=3 * TEXT_MAX)
     with transaction.atomic(), history_context(user=user, reason=_("Reported to the regulator")):
         if ticket.state == TicketState.CANCELLED:

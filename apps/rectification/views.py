@@ -92,11 +92,11 @@ def project_page(request, project_id):
         "complaints": selectors.complaints_with_tickets(project, limit=20),
         "reports": list(selectors.reports_of(project)[:20]),
         "settings": settings_obj,
-        "can_raise": rules.test_rule("can_raise_ticket", request.user, project),
-        "can_report_incident": rules.test_rule("can_report_incident", request.user, project),
-        "can_manage": rules.test_rule("can_manage_problems", request.user, project),
-        "can_suspend": rules.test_rule("can_suspend_project", request.user, project) and bool(grounds),
-        "can_resume": rules.test_rule("can_resume_project", request.user, project),
+        "can_raise": rules.test_rule("rectification.can_raise_ticket", request.user, project),
+        "can_report_incident": rules.test_rule("rectification.can_report_incident", request.user, project),
+        "can_manage": rules.test_rule("rectification.can_manage_problems", request.user, project),
+        "can_suspend": rules.test_rule("projects.can_suspend_project", request.user, project) and bool(grounds),
+        "can_resume": rules.test_rule("projects.can_resume_project", request.user, project),
         "suspend_form": SuspendForm(initial={"version": project.version}),
         "resume_form": ReasonForm(initial={"version": project.version}),
         "settings_form": SettingsForm(initial={"review_limit": settings_obj.review_limit,
@@ -172,7 +172,7 @@ def _prefill(record, source) -> dict:
 @login_required
 def ticket_new(request, project_id):
     project = project_for_user(request.user, project_id)
-    _deny_unless("may_raise_ticket", request.user, project)
+    _deny_unless("rectification.may_raise_ticket", request.user, project)
     record, source = _source_record(project, request.GET.get("from", ""))
     initial = {"found_on": timezone.localdate(), "responsible_unit": project.contractor.name}
     if record is not None:
@@ -196,7 +196,7 @@ def ticket_new(request, project_id):
 @login_required
 def complaint_new(request, project_id):
     project = project_for_user(request.user, project_id)
-    _deny_unless("may_raise_ticket", request.user, project)
+    _deny_unless("rectification.may_raise_ticket", request.user, project)
     form = ComplaintForm(request.POST or None, request.FILES or None,
                          initial={"received_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -215,7 +215,7 @@ def complaint_new(request, project_id):
 @require_POST
 def settings_update(request, project_id):
     project = project_for_user(request.user, project_id)
-    _deny_unless("may_manage_problems", request.user, project)
+    _deny_unless("rectification.may_manage_problems", request.user, project)
     form = SettingsForm(request.POST)
     if form.is_valid():
         try:
@@ -234,7 +234,7 @@ def settings_update(request, project_id):
 @require_POST
 def suspend(request, project_id):
     project = project_for_user(request.user, project_id)
-    _deny_unless("can_manage_project", request.user, project)
+    _deny_unless("projects.can_manage_project", request.user, project)
     form = SuspendForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("A reason is required to suspend the project."))
@@ -256,7 +256,7 @@ def resume(request, project_id):
     from apps.projects import services as project_services
 
     project = project_for_user(request.user, project_id)
-    _deny_unless("can_manage_project", request.user, project)
+    _deny_unless("projects.can_manage_project", request.user, project)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("A reason is required to resume the project."))
@@ -295,8 +295,8 @@ def detail(request, pk):
 @login_required
 def answer(request, pk):
     ticket = selectors.ticket_for_user(request.user, pk)
-    _deny_unless("may_answer_ticket", request.user, ticket)
-    if not rules.test_rule("can_answer_ticket", request.user, ticket):
+    _deny_unless("rectification.may_answer_ticket", request.user, ticket)
+    if not rules.test_rule("rectification.can_answer_ticket", request.user, ticket):
         messages.error(request, _("This ticket is %(state)s; it cannot be answered now.")
                        % {"state": ticket.get_state_display()})
         return redirect(ticket)
@@ -319,8 +319,8 @@ def answer(request, pk):
 @login_required
 def review(request, pk):
     ticket = selectors.ticket_for_user(request.user, pk)
-    _deny_unless("may_review_ticket", request.user, ticket)
-    if not rules.test_rule("can_review_ticket", request.user, ticket):
+    _deny_unless("rectification.may_review_ticket", request.user, ticket)
+    if not rules.test_rule("rectification.can_review_ticket", request.user, ticket):
         messages.error(request, _("This ticket is %(state)s; there is nothing to review.")
                        % {"state": ticket.get_state_display()})
         return redirect(ticket)
@@ -363,42 +363,42 @@ def _simple_post(request, pk, *, rule: str, action, success: str, needs_reason: 
 @login_required
 @require_POST
 def refuse(request, pk):
-    return _simple_post(request, pk, rule="may_refuse_ticket", action=services.ticket_refuse, needs_reason=True,
+    return _simple_post(request, pk, rule="rectification.may_refuse_ticket", action=services.ticket_refuse, needs_reason=True,
                         success=_("Your refusal is recorded and the client is told."))
 
 
 @login_required
 @require_POST
 def withdraw_refusal(request, pk):
-    return _simple_post(request, pk, rule="may_refuse_ticket", action=services.ticket_withdraw_refusal,
+    return _simple_post(request, pk, rule="rectification.may_refuse_ticket", action=services.ticket_withdraw_refusal,
                         success=_("Refusal withdrawn: the rectification notice stands."))
 
 
 @login_required
 @require_POST
 def close(request, pk):
-    return _simple_post(request, pk, rule="may_close_ticket", action=services.ticket_close,
+    return _simple_post(request, pk, rule="rectification.may_close_ticket", action=services.ticket_close,
                         success=_("Ticket closed and archived (销号)."))
 
 
 @login_required
 @require_POST
 def cancel(request, pk):
-    return _simple_post(request, pk, rule="may_cancel_ticket", action=services.ticket_cancel, needs_reason=True,
+    return _simple_post(request, pk, rule="rectification.may_cancel_ticket", action=services.ticket_cancel, needs_reason=True,
                         success=_("Notice withdrawn."))
 
 
 @login_required
 @require_POST
 def reopen(request, pk):
-    return _simple_post(request, pk, rule="may_cancel_ticket", action=services.ticket_reopen, needs_reason=True,
+    return _simple_post(request, pk, rule="rectification.may_cancel_ticket", action=services.ticket_reopen, needs_reason=True,
                         success=_("Ticket reopened for a new review."))
 
 
 @login_required
 def report(request, pk):
     ticket = selectors.ticket_for_user(request.user, pk)
-    _deny_unless("may_manage_problems", request.user, ticket)
+    _deny_unless("rectification.may_manage_problems", request.user, ticket)
     form = ReportForm(request.POST or None, initial={"summary": f"{ticket.title}。{ticket.description}"[:2000]})
     if request.method == "POST" and form.is_valid():
         try:
@@ -441,7 +441,7 @@ def annex_d_pdf(request, pk):
 @login_required
 def incident_new(request, project_id):
     project = project_for_user(request.user, project_id)
-    _deny_unless("may_report_incident", request.user, project)
+    _deny_unless("rectification.may_report_incident", request.user, project)
     form = IncidentForm(request.POST or None, request.FILES or None,
                         initial={"occurred_at": timezone.localtime().replace(second=0, microsecond=0)})
     if request.method == "POST" and form.is_valid():
@@ -462,9 +462,9 @@ def incident_detail(request, pk):
     return render(request, "rectification/incident.html", {
         "project": project, "incident": incident, "reports": list(incident.regulator_reports.all()),
         "suspensions": list(incident.suspensions.all()),
-        "can_acknowledge": rules.test_rule("can_acknowledge_incident", request.user, incident),
-        "can_close": rules.test_rule("can_close_incident", request.user, incident),
-        "can_stop": incident.is_open and rules.test_rule("can_suspend_project", request.user, project),
+        "can_acknowledge": rules.test_rule("rectification.can_acknowledge_incident", request.user, incident),
+        "can_close": rules.test_rule("rectification.can_close_incident", request.user, incident),
+        "can_stop": incident.is_open and rules.test_rule("projects.can_suspend_project", request.user, project),
         "acknowledge_form": AcknowledgeForm(initial={"is_major": incident.is_major}),
         "close_form": CloseIncidentForm(), "stop_form": SuspendForm(initial={
             "version": project.version, "report_to_regulator": incident.is_major,
@@ -476,7 +476,7 @@ def incident_detail(request, pk):
 @require_POST
 def incident_acknowledge(request, pk):
     incident = selectors.incident_for_user(request.user, pk)
-    _deny_unless("may_handle_incident", request.user, incident)
+    _deny_unless("rectification.may_handle_incident", request.user, incident)
     form = AcknowledgeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the client's instructions."))
@@ -496,7 +496,7 @@ def incident_acknowledge(request, pk):
 @require_POST
 def incident_close(request, pk):
     incident = selectors.incident_for_user(request.user, pk)
-    _deny_unless("may_handle_incident", request.user, incident)
+    _deny_unless("rectification.may_handle_incident", request.user, incident)
     form = CloseIncidentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say how the incident was handled."))
@@ -515,7 +515,7 @@ def incident_close(request, pk):
 def incident_stop_work(request, pk):
     """The client stops work after an incident: the project is suspended with the incident as a cause."""
     incident = selectors.incident_for_user(request.user, pk)
-    _deny_unless("can_manage_project", request.user, incident.project)
+    _deny_unless("projects.can_manage_project", request.user, incident.project)
     form = SuspendForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("A reason is required to suspend the project."))

@@ -7,3 +7,8 @@ class ReportsConfig(AppConfig):
     label = "reports"
     verbose_name = _("报表")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .project_forms import register_forms
+
+        register_forms()

@@ -18,8 +18,9 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.api.base import ApiViewSet, ProjectScopedMixin, api_schema
-from apps.api.serializers import UserRefSerializer
+from apps.core.rest.base import ApiViewSet, api_schema
+from apps.projects.rest import ProjectScopedMixin
+from apps.core.rest.serializers import UserRefSerializer
 from apps.core.errors import DomainError
 from apps.projects.enums import ServiceType
 
@@ -138,7 +139,7 @@ class SamplingViewSet(ProjectScopedMixin, ApiViewSet):
     @action(detail=False, methods=["get", "put"], url_path="settings", url_name="settings")
     def sampling_settings(self, request, project_pk=None):
         if request.method == "PUT":
-            self.require("may_edit_sampling_settings", self.project,
+            self.require("sampling.may_edit_sampling_settings", self.project,
                          _("Only the client's project lead can change the sampling settings."))
             data = SettingsUpdateSerializer(data=request.data)
             data.is_valid(raise_exception=True)

@@ -265,7 +265,7 @@ def settings_update(project: Project, *, user, version: int, **values) -> Sampli
     Accepted keys: level, aql_fatal (None: any fatal rejects), aql_serious, aql_general,
     fatal_rejects, the four floor rates (%), reduced_allowed. Keys not given are unchanged.
     """
-    _require("may_edit_sampling_settings", user, project,
+    _require("sampling.may_edit_sampling_settings", user, project,
              _("Only the client's project lead can change the sampling settings."))
     unknown = set(values) - set(SETTINGS_FIELDS)
     if unknown:
@@ -473,7 +473,7 @@ def record_lot_result(project: Project, service_type: str, *, lot_ref: str, acce
     Resubmitted lots are logged and change nothing (§9.3.2 counts original lots only). A lot
     decided while inspection is discontinued (opened before) is logged and changes nothing.
     """
-    _require("may_record_lot_result", user, project,
+    _require("sampling.may_record_lot_result", user, project,
              _("Only the client's project lead or quality inspector can record the result of a lot."))
     service_type = _check_service_type(service_type)
     if not isinstance(lot_ref, str) or not lot_ref.strip() or len(lot_ref.strip()) > 100:
@@ -569,7 +569,7 @@ def approve_reduced(project: Project, service_type: str, *, user, production_ste
                     version: int | None = None) -> SwitchingState:
     """Normal → reduced (§9.3.3): the switching score is at least 30, the settings allow reduced
     inspection and the client lead confirms that production is at a steady rate."""
-    _require("may_manage_switching", user, project,
+    _require("sampling.may_manage_switching", user, project,
              _("Only the client's project lead can switch to reduced inspection."))
     service_type = _check_service_type(service_type)
     reason = _check_reason(reason, required=False)
@@ -597,7 +597,7 @@ def return_to_normal(project: Project, service_type: str, *, user, reason: str,
                      version: int | None = None) -> SwitchingState:
     """Reduced → normal at the client lead's decision (§9.3.4: production irregular or delayed,
     or other conditions warrant it)."""
-    _require("may_manage_switching", user, project,
+    _require("sampling.may_manage_switching", user, project,
              _("Only the client's project lead can end reduced inspection."))
     service_type = _check_service_type(service_type)
     reason = _check_reason(reason, required=True)
@@ -615,7 +615,7 @@ def resume_inspection(project: Project, service_type: str, *, user, reason: str,
                       version: int | None = None) -> SwitchingState:
     """Discontinued → tightened (§9.4): the client lead resumes after the contractor's
     corrective action, stating it."""
-    _require("may_manage_switching", user, project,
+    _require("sampling.may_manage_switching", user, project,
              _("Only the client's project lead can resume sampling inspection."))
     service_type = _check_service_type(service_type)
     reason = _check_reason(reason, required=True)

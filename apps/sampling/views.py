@@ -47,7 +47,7 @@ def project_page(request, project_id):
     project = project_for_user(request.user, project_id)
     sampling_settings = selectors.settings_or_defaults(project)
     states = selectors.switching_states(project)
-    may_manage = rules.test_rule("may_manage_switching", request.user, project)
+    may_manage = rules.test_rule("sampling.may_manage_switching", request.user, project)
     rows = []
     for state in states:
         rows.append({
@@ -74,7 +74,7 @@ def project_page(request, project_id):
     return render(request, "sampling/project.html", {
         "project": project, "settings": sampling_settings, "rows": rows,
         "floor_rate": services.floor_rate_for(project, sampling_settings),
-        "may_edit": rules.test_rule("may_edit_sampling_settings", request.user, project),
+        "may_edit": rules.test_rule("sampling.may_edit_sampling_settings", request.user, project),
         "preview_form": preview_form, "preview": preview, "preview_error": preview_error,
         "preview_rows": _preview_rows(preview) if preview else [],
         "preview_regime": Regime(preview.regime).label if preview else "",
@@ -94,7 +94,7 @@ def _preview_rows(plan) -> list[dict]:
 @login_required
 def settings_edit(request, project_id):
     project = project_for_user(request.user, project_id)
-    _deny_unless("may_edit_sampling_settings", request.user, project)
+    _deny_unless("sampling.may_edit_sampling_settings", request.user, project)
     current = selectors.settings_or_defaults(project)
     form = SettingsForm(request.POST or None, initial=SettingsForm.initial_from(current))
     if request.method == "POST" and form.is_valid():
@@ -119,7 +119,7 @@ def _state_or_default(project, service_type) -> SwitchingState:
 def _action(request, project_id, service_type, *, form_class, title: str, explanation: str, call, done: str):
     project = project_for_user(request.user, project_id)
     service_type = _service_type(service_type)
-    _deny_unless("may_manage_switching", request.user, project)
+    _deny_unless("sampling.may_manage_switching", request.user, project)
     state = _state_or_default(project, service_type)
     form = form_class(request.POST or None, initial={"version": state.version})
     if request.method == "POST" and form.is_valid():

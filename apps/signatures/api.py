@@ -23,7 +23,8 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from apps.accounts.enums import Party
-from apps.api.base import ApiViewSet, ProjectScopedMixin, api_schema
+from apps.core.rest.base import ApiViewSet, api_schema
+from apps.projects.rest import ProjectScopedMixin
 from apps.core.errors import DomainError
 from apps.core.history import client_ip
 
@@ -221,7 +222,7 @@ class SignatureViewSet(ProjectScopedMixin, ApiViewSet):
     def create(self, request, project_pk=None):
         self.project  # noqa: B018 — 404 for a project the user may not see, before reading the input
         record = self._record(request.data)
-        self.require("can_sign_record", record, _("You may not sign this record."))
+        self.require("signatures.can_sign_record", record, _("You may not sign this record."))
         data = SignatureCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data

@@ -1,4 +1,4 @@
-"""Permission predicates for templates and views: ``{% test_rule "can_sign_record" user record %}``."""
+"""Permission predicates for templates and views: ``{% test_rule "signatures.can_sign_record" user record %}``."""
 
 from __future__ import annotations
 
@@ -14,4 +14,4 @@ def can_sign_record(user, record) -> bool:
     return bool(signing_parties(user=user, record=record))
 
 
-rules.add_rule("can_sign_record", can_sign_record)
+rules.add_rule("signatures.can_sign_record", can_sign_record)

@@ -43,7 +43,7 @@ def _signable(record: models.Model):
         raise DomainError(_("This kind of record cannot be signed."), code="not_signable") from None
 
 
-def _active_roles(user, project) -> set[str]:
+def active_roles(user, project) -> set[str]:
     return set(project.members.filter(user=user, is_active=True).values_list("role", flat=True))
 
 
@@ -68,7 +68,7 @@ def signing_refusal(*, user, record: models.Model, party: str) -> str | None:
     org = user.organization
     if org is None or not org.is_active:
         return _("Your organisation is not active.")
-    roles = _active_roles(user, project) & allowed_roles
+    roles = active_roles(user, project) & allowed_roles
     party_org_id = project.client_id if party == Party.CLIENT else project.contractor_id
     is_expert = (party == Party.CLIENT and ProjectRole.ACCEPTANCE_EXPERT in roles
                  and org.pk != project.contractor_id)

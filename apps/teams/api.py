@@ -12,8 +12,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from apps.accounts.enums import CONTRACTOR_ROLES, ProjectRole
-from apps.api.base import ApiViewSet, ProjectScopedMixin, api_schema
-from apps.api.serializers import UserRefSerializer
+from apps.core.rest.base import ApiViewSet, api_schema
+from apps.projects.rest import ProjectScopedMixin
+from apps.core.rest.serializers import UserRefSerializer
 
 from . import selectors, services
 from .models import Equipment, IntegrityPledge, StaffChange, StaffFiling

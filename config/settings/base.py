@@ -61,6 +61,7 @@ LOCAL_APPS = [
     "apps.lot_inspection",
     "apps.rectification",
     "apps.control",
+    "apps.demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "apps.core.middleware.HistoryContextMiddleware",
     "apps.core.middleware.ReadOnlyRoleMiddleware",
+    "apps.core.middleware.RefusalMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -231,17 +233,17 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="archqa@localhost")
 
 # REST API (apps.api): token or session authentication, the same scoping as the pages.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["apps.api.authentication.ExpiringTokenAuthentication",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["apps.core.rest.authentication.ExpiringTokenAuthentication",
                                        "rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["apps.api.permissions.IsActiveUser"],
+    "DEFAULT_PERMISSION_CLASSES": ["apps.core.rest.permissions.IsActiveUser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser",
                                "rest_framework.parsers.MultiPartParser"],
-    "DEFAULT_PAGINATION_CLASS": "apps.api.pagination.ApiPagination",
+    "DEFAULT_PAGINATION_CLASS": "apps.core.rest.pagination.ApiPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "apps.api.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "apps.core.rest.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {"api_token_ip": "20/hour", "api_token_username": "10/hour"},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -250,7 +252,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "REST API v1. Authentication: session or `Authorization: Token <key>` from POST /api/v1/auth/token/.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["apps.api.permissions.IsAuthenticatedReader"],
+    "SERVE_PERMISSIONS": ["apps.core.rest.permissions.IsAuthenticatedReader"],
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",

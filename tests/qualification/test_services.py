@@ -301,7 +301,7 @@ def test_files_of_a_submitted_round_can_no_longer_be_removed(world):
     add_documents(world, review, DOCS[1:])
     services.qualification_submit(review=review, user=world.pm)
     for user in (world.pm, world.lead):  # neither the uploader nor the client lead, once submitted
-        assert not django_rules.test_rule("can_remove_attachment", user, kept)
+        assert not django_rules.test_rule("attachments.can_remove_attachment", user, kept)
         with pytest.raises(PermissionDenied, match="can no longer be removed"):
             attachment_remove(attachment=kept, user=user, reason="撤回")
     kept.refresh_from_db()

@@ -18,7 +18,7 @@ def plan_attachments(context, record):
     user = request.user
     next_url = request.get_full_path()
     project = registry.project_of(record)
-    can_upload = (project is not None and rules.test_rule("can_add_attachment", user, project)
+    can_upload = (project is not None and rules.test_rule("attachments.can_add_attachment", user, project)
                   and record.can_add_attachment(user))
     return {"request": request, "user": user, "csrf_token": context.get("csrf_token"), "record": record,
             "attachments": selectors.attachments_of_record(user, record),

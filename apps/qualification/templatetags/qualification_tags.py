@@ -19,7 +19,7 @@ def record_attachments(context, record):
     next_url = request.get_full_path()
     project = registry.project_of(record)
     hook = getattr(record, "can_add_attachment", None)
-    can_upload = (project is not None and rules.test_rule("can_add_attachment", user, project)
+    can_upload = (project is not None and rules.test_rule("attachments.can_add_attachment", user, project)
                   and (hook is None or hook(user)))
     return {"request": request, "user": user, "csrf_token": context.get("csrf_token"), "record": record,
             "attachments": selectors.attachments_of_record(user, record),

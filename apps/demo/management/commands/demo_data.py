@@ -143,7 +143,7 @@ class Command(BaseCommand):
         demo_users = self._demo_users(users, contractor_key)
         for step in PREP_STEPS:
             if step in done or step == stuck:
-                import_module(f"apps.{step}.demo").load(project=project, users=demo_users, complete=step in done)
+                import_module(f"apps.demo.steps.{step}").load(project=project, users=demo_users, complete=step in done)
 
     @staticmethod
     def _demo_users(users, contractor_key) -> dict:
@@ -164,10 +164,10 @@ class Command(BaseCommand):
         demo_users = self._demo_users(users, contractor_key)
         for step in IMPLEMENTATION_STEPS:
             # The switching log is fed by the real sampling inspections, not sampling's demo lots.
-            import_module(f"apps.{step}.demo").load(project=project, users=demo_users, complete=step != "sampling")
+            import_module(f"apps.demo.steps.{step}").load(project=project, users=demo_users, complete=step != "sampling")
         project.refresh_from_db()
         for step in CONTROL_STEPS:
-            import_module(f"apps.{step}.demo").load(project=project, users=demo_users, complete=complete)
+            import_module(f"apps.demo.steps.{step}").load(project=project, users=demo_users, complete=complete)
         project.refresh_from_db()
 
     def _team(self, project, users, contractor_key) -> None:
@@ -211,7 +211,7 @@ class Command(BaseCommand):
                 project.refresh_from_db()
         if target == Phase.SUSPENDED:
             from apps.rectification import services as problem_services
-            from apps.rectification.demo import ground_for_suspension
+            from apps.demo.steps.rectification import ground_for_suspension
 
             ground_for_suspension(project=project, users=self._demo_users(users, contractor_key))
             problem_services.project_suspend(project=project, user=lead, reason="承包方拒不整改，暂停项目（演示）",

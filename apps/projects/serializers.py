@@ -19,36 +19,14 @@ from rest_framework import serializers
 
 from apps.accounts.enums import OrgKind, ProjectRole
 from apps.accounts.models import Organization
-from apps.projects.enums import Confidentiality, RiskLevel, ServiceType
-from apps.projects.forms import MemberAddForm
-from apps.projects.models import GateAttestation, Project, ProjectMember
+from apps.accounts.serializers import OrganizationRefSerializer
+from apps.core.rest.serializers import REASON_MAX_LENGTH, UserRefSerializer
+
+from .enums import Confidentiality, RiskLevel, ServiceType
+from .forms import MemberAddForm
+from .models import GateAttestation, Project, ProjectMember
 
 User = get_user_model()
-
-REASON_MAX_LENGTH = 1000
-
-
-# ---------------------------------------------------------------- references
-
-
-class OrganizationRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Organization
-        fields = ["id", "name", "kind"]
-        read_only_fields = fields
-
-
-class UserRefSerializer(serializers.ModelSerializer):
-    name = serializers.SerializerMethodField()
-    organization = serializers.CharField(source="organization.name", default=None, read_only=True)
-
-    class Meta:
-        model = User
-        fields = ["id", "name", "organization"]
-        read_only_fields = fields
-
-    def get_name(self, user) -> str:
-        return user.name or user.username
 
 
 # ---------------------------------------------------------------- projects
@@ -94,9 +72,9 @@ class ProjectDetailSerializer(ProjectSerializer):
     def get_permissions(self, project) -> dict:
         user = self.context["request"].user
         return {
-            "manage": rules.test_rule("can_manage_project", user, project),
-            "suspend": rules.test_rule("can_suspend_project", user, project),
-            "resume": rules.test_rule("can_resume_project", user, project),
+            "manage": rules.test_rule("projects.can_manage_project", user, project),
+            "suspend": rules.test_rule("projects.can_suspend_project", user, project),
+            "resume": rules.test_rule("projects.can_resume_project", user, project),
         }
 
 
@@ -153,16 +131,6 @@ class ProjectUpdateSerializer(ProjectWriteSerializer):
         if "version" not in attrs:
             raise serializers.ValidationError({"version": _("Send the version of the project you are changing.")})
         return super().validate(attrs)
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
-    version = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False,
-                                       help_text=_("The version of the project you read (optimistic locking)."))
-
-
-class OptionalReasonSerializer(ReasonSerializer):
-    reason = serializers.CharField(max_length=REASON_MAX_LENGTH, required=False, allow_blank=True, default="")
 
 
 # ---------------------------------------------------------------- members
@@ -226,50 +194,3 @@ class GateTargetSerializer(serializers.Serializer):
     label = serializers.CharField()
     all_met = serializers.BooleanField()
     gates = GateResultSerializer(source="results", many=True)
-
-
-# ---------------------------------------------------------------- history
-
-
-def _plain(value):
-    """History values as JSON: text for anything that is not already a JSON scalar."""
-    if value is None or isinstance(value, (bool, int, float)):
-        return value
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return str(value)
-
-
-class HistoryChangeSerializer(serializers.Serializer):
-    field = serializers.CharField()
-    label = serializers.CharField()
-    old = serializers.SerializerMethodField()
-    new = serializers.SerializerMethodField()
-
-    @extend_schema_field(OpenApiTypes.ANY)
-    def get_old(self, change):
-        return _plain(change.old)
-
-    @extend_schema_field(OpenApiTypes.ANY)
-    def get_new(self, change):
-        return _plain(change.new)
-
-
-class HistoryRecordSerializer(serializers.Serializer):
-    model = serializers.CharField(source="model_label")
-    object = serializers.CharField(source="object_repr")
-    id = serializers.IntegerField(source="record.id")
-
-
-class HistoryEntrySerializer(serializers.Serializer):
-    time = serializers.DateTimeField(source="date")
-    user = UserRefSerializer(allow_null=True)
-    record = HistoryRecordSerializer(source="*")
-    type = serializers.CharField(source="record.history_type",
-                                 help_text=_("+ created, ~ changed, - deleted"))
-    type_display = serializers.CharField(source="type_label")
-    changes = HistoryChangeSerializer(many=True)
-    reason = serializers.CharField()
-    ip = serializers.CharField()

@@ -21,11 +21,11 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from apps.core.errors import DomainError, PermissionDenied
+from apps.core.errors import DomainError
+from apps.core.locking import STALE_CODE  # noqa: F401  (re-exported for the API tests)
+from apps.core.refusals import api_status
 
 logger = logging.getLogger("apps.api")
-
-STALE_CODE = "stale"
 
 
 def _first_message(errors) -> tuple[str | None, str]:
@@ -46,16 +46,10 @@ def _first_message(errors) -> tuple[str | None, str]:
 
 
 def _domain_response(exc: DomainError) -> Response:
-    if isinstance(exc, PermissionDenied):
-        code = status.HTTP_403_FORBIDDEN
-    elif exc.code == STALE_CODE:
-        code = status.HTTP_409_CONFLICT
-    else:
-        code = status.HTTP_400_BAD_REQUEST
     body = {"detail": exc.message, "code": exc.code, "field": exc.field}
     if exc.details:
         body["details"] = exc.details
-    return Response(body, status=code)
+    return Response(body, status=api_status(exc))
 
 
 def api_exception_handler(exc, context):

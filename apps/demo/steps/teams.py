@@ -14,8 +14,8 @@ from django.utils import timezone
 from apps.accounts.enums import Party, ProjectRole
 from apps.signatures.services import signature_sign
 
-from . import services
-from .enums import CertificateLevel, TrainingResult
+from apps.teams import services
+from apps.teams.enums import CertificateLevel, TrainingResult
 
 PASSWORD = "Demo-2026-archqa"
 

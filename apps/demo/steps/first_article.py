@@ -16,7 +16,7 @@ from apps.accounts.enums import Party
 from apps.signatures.enums import SignatureMeaning
 from apps.signatures.services import signature_sign
 
-from . import services
+from apps.first_article import services
 
 DEMO_PASSWORD = "Demo-2026-archqa"
 

@@ -14,8 +14,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from . import selectors, services
-from .models import CheckItem
+from apps.inspections import selectors, services
+from apps.inspections.models import CheckItem
 
 
 def load(*, project, users: dict, complete: bool) -> None:

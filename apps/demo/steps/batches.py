@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from apps.core.errors import DomainError
 
-from . import services
+from apps.batches import services
 
 STEPS = ["扫描", "图像处理", "著录"]
 
@@ -41,7 +41,7 @@ def _service_type(project) -> str:
 
 
 def _checks(project, users, days: int) -> None:
-    from .selectors import filed_staff
+    from apps.batches.selectors import filed_staff
 
     staff = set(filed_staff(project).values_list("pk", flat=True))
     operator, special, pm = users["operator"], users["special_inspector"], users["contractor_pm"]

@@ -14,8 +14,8 @@ from django.core.files.base import ContentFile
 from apps.accounts.enums import Party, ProjectRole
 from apps.signatures.enums import SignatureMeaning
 
-from . import services
-from .enums import DocumentKind
+from apps.qualification import services
+from apps.qualification.enums import DocumentKind
 
 DEMO_PASSWORD = "Demo-2026-archqa"
 # A minimal valid PDF standing in for a scanned certificate.

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from apps.core.errors import DomainError
 
-from . import selectors, services
+from apps.control import selectors, services
 
 logger = logging.getLogger(__name__)
 DEMO_PASSWORD = "Demo-2026-archqa"

@@ -1,5 +1,5 @@
 """Demo data for the technical disclosure (called by the demo_data command; load it after
-apps.teams.demo so that the contractor PM's filing is approved when filing is in use).
+apps.demo.steps.teams so that the contractor PM's filing is approved when filing is in use).
 
 complete=True: the meeting held today with everyone present, all five topics written, signed by
 the client lead and the contractor PM (gate met). complete=False: the meeting organised, two
@@ -13,8 +13,8 @@ from django.utils import timezone
 from apps.accounts.enums import CLIENT_ROLES, CONTRACTOR_ROLES, Party
 from apps.signatures.services import signature_sign
 
-from . import services
-from .enums import Topic
+from apps.disclosure import services
+from apps.disclosure.enums import Topic
 
 PASSWORD = "Demo-2026-archqa"
 

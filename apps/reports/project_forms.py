@@ -1,10 +1,11 @@
-"""The project's printable forms: the Annex A checklist and the change-history ledger."""
+"""The project's own printable forms (Annex A, the change history), registered with the forms
+registry when the reports app starts: projects sits below reports and does not import it."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import GateAttestation, Project, ProjectMember, StageTask
+from apps.projects.models import GateAttestation, Project, ProjectMember, StageTask
 
 HISTORY_LARGE_ROWS = 300
 
@@ -14,14 +15,14 @@ def _project_context(project: Project) -> dict:
 
 
 def annex_a_context(project: Project) -> dict:
-    from .selectors import annex_a_rows
+    from apps.projects.selectors import annex_a_rows
 
     return {"project": project, "rows": annex_a_rows(project), "doc_no": project.contract_no,
             "form_code": "表 A.1"}
 
 
 def history_context(project: Project) -> dict:
-    from .selectors import project_history
+    from apps.projects.selectors import project_history
 
     return {"project": project, "entries": project_history(project), "doc_no": project.contract_no}
 
@@ -35,7 +36,7 @@ def history_is_large(project: Project) -> bool:
 
 
 def register_forms() -> None:
-    from apps.reports.registry import FormSpec, forms
+    from .registry import FormSpec, forms
 
     forms.register(FormSpec(
         code="annex_a", title=_("Quality assurance process and task checklist (Annex A)"), model=Project,

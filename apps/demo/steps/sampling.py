@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from apps.core.history import history_context
 
-from . import services
-from .models import SwitchingEvent
+from apps.sampling import services
+from apps.sampling.models import SwitchingEvent
 
 DEMO_SEQUENCE = [  # (lot, accepted, defects per grade, resubmission)
     ("演示批次-01", True, {"general": 2}, False),

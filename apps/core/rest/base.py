@@ -2,14 +2,11 @@
 whatever ``REST_FRAMEWORK`` says (and before the settings are added).
 
 Other apps write their endpoints as subclasses of :class:`ApiViewSet` (or :class:`ApiView`);
-endpoints below one project mix in :class:`ProjectScopedMixin`. See docs/api.md.
+endpoints below one project mix in ``apps.projects.rest.ProjectScopedMixin``. See docs/api.md.
 """
 
 from __future__ import annotations
 
-import rules
-from django.utils.functional import cached_property
-from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
@@ -17,9 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
-from apps.core.errors import PermissionDenied
-from apps.projects.models import Project
-from apps.projects.selectors import project_for_user
+from apps.core.permissions import require
 
 from .authentication import AUTHENTICATION_CLASSES
 from .exceptions import api_exception_handler
@@ -57,13 +52,10 @@ class ApiConfigMixin:
         return api_exception_handler
 
     def require(self, rule: str, obj=None, message: str | None = None) -> None:
-        """Refuse (403) unless the django-rules predicate holds. Views ask before validating
-        input so that someone without the role learns nothing from validation messages; the
-        service checks the same rule again."""
-        user = self.request.user
-        ok = rules.test_rule(rule, user, obj) if obj is not None else rules.test_rule(rule, user)
-        if not ok:
-            raise PermissionDenied(message or _("You are not allowed to do this on this project."))
+        """Refuse (403, with the rule's registered sentence) unless the rule holds. Views ask
+        before validating input so that someone without the role learns nothing from
+        validation messages; the service checks the same rule again."""
+        require(rule, self.request.user, obj, message=message)
 
 
 class ApiView(ApiConfigMixin, APIView):
@@ -81,20 +73,3 @@ class ApiViewSet(ApiConfigMixin, viewsets.GenericViewSet):
         if self.kwargs.get(self.lookup_url_kwarg or self.lookup_field) is not None:
             self.get_object()
         return super().http_method_not_allowed(request, *args, **kwargs)
-
-
-class ProjectScopedMixin:
-    """For endpoints below ``projects/<project_pk>/``: ``self.project`` is the project if the
-    user may see it, 404 otherwise (outsiders never learn that the id exists)."""
-
-    def http_method_not_allowed(self, request, *args, **kwargs):
-        self.project  # noqa: B018 — 404 first for a project the user may not see
-        return super().http_method_not_allowed(request, *args, **kwargs)
-
-    @cached_property
-    def project(self) -> Project:
-        return project_for_user(self.request.user, self.kwargs.get("project_pk"))
-
-    @property
-    def is_schema_generation(self) -> bool:
-        return getattr(self, "swagger_fake_view", False)

@@ -13,8 +13,8 @@ from __future__ import annotations
 from apps.batches.enums import BatchStatus
 from apps.projects.enums import ServiceType
 
-from . import services
-from .services import RowInput
+from apps.lot_inspection import services
+from apps.lot_inspection.services import RowInput
 
 
 def _codes(project, service_type) -> dict[str, str]:

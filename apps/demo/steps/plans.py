@@ -9,8 +9,8 @@ from __future__ import annotations
 from apps.accounts.enums import Party
 from apps.signatures.enums import SignatureMeaning
 
-from . import services
-from .models import is_major_project
+from apps.plans import services
+from apps.plans.models import is_major_project
 
 DEMO_PASSWORD = "Demo-2026-archqa"
 

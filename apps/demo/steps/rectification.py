@@ -23,8 +23,8 @@ from apps.core.calendar import add_working_days
 from apps.signatures.enums import SignatureMeaning
 from apps.signatures.services import signature_sign
 
-from . import services
-from .enums import TicketState
+from apps.rectification import services
+from apps.rectification.enums import TicketState
 
 
 def _password():
