@@ -20,6 +20,23 @@ from .factories import JurisdictionFactory, OrganizationFactory, UserFactory
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_keepdb,
+                    django_db_modify_db_settings):
+    """Each worker's test database is a clone of one migrated template (tests/db_template.py)."""
+    from django.db import connections
+
+    from .db_template import setup_test_database, teardown_test_database
+
+    original = connections["default"].settings_dict["NAME"]
+    with django_db_blocker.unblock():
+        name = setup_test_database("default")
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_test_database("default", name, original)
+
+
 @pytest.fixture
 def world(db):
     client_org = OrganizationFactory(kind=OrgKind.CLIENT, name="杭州市档案馆")
@@ -88,3 +105,42 @@ def english(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def record_rule():
+    """``record_rule(Model, add=predicate, download=predicate, message=…)``: narrow attaching to
+    and seeing the files of ``Model``'s records with a rule for the length of one test."""
+    import rules as django_rules
+
+    from apps.attachments import registry
+    from apps.core.permissions import rule
+
+    added = []
+
+    def _register(model, *, add=None, download=None, message=None):
+        label = model._meta.label_lower
+        saved = (registry._add_rules.get(label), registry._download_rules.get(label))
+        names = {}
+        for kind, predicate in (("add", add), ("download", download)):
+            if predicate is not None:
+                name = f"attachments.test_{kind}_{label.replace('.', '_')}"
+                rule(name, predicate, message)
+                names[kind] = name
+                added.append(name)
+        registry.attachment_rules(model, **names)
+        added.append((label, saved))
+
+    yield _register
+    from apps.attachments import registry as reg
+
+    for item in reversed(added):
+        if isinstance(item, tuple):
+            label, (add_name, download_name) = item
+            for table, name in ((reg._add_rules, add_name), (reg._download_rules, download_name)):
+                if name is None:
+                    table.pop(label, None)
+                else:
+                    table[label] = name
+        elif django_rules.rule_exists(item):
+            django_rules.remove_rule(item)

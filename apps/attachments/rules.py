@@ -6,6 +6,8 @@ import rules
 
 from apps.projects.rules import active_roles, is_active_user, is_client_lead, is_read_only
 
+from . import registry
+
 
 @rules.predicate
 def is_project_member(user, project) -> bool:
@@ -34,16 +36,15 @@ def attachment_is_present(user, attachment) -> bool:
 
 @rules.predicate
 def record_still_open(user, attachment) -> bool:
-    """A file leaves a record only while the record still takes files (its ``can_add_attachment``
-    hook, asked for the uploader): once a round is submitted, a record signed or a verification
+    """A file leaves a record only while the record still takes files (its ``add`` rule,
+    asked for the uploader): once a round is submitted, a record signed or a verification
     decided, its files are part of what was reviewed and signed, and stay."""
     if attachment is None:
         return False
     record = attachment.record
     if record is None:
         return True
-    hook = getattr(record, "can_add_attachment", None)
-    return not callable(hook) or bool(hook(attachment.uploaded_by))
+    return registry.may_add_to(attachment.uploaded_by, record)
 
 
 # Regulators never upload (read-only); any active project role may, the client lead included.

@@ -15,7 +15,7 @@ from .models import Attachment
 def attachments_visible_to(user) -> QuerySet[Attachment]:
     """Present (not removed) attachments of the projects ``user`` may see.
 
-    Record-level narrowing (``can_download_attachment``) is applied on top by
+    Record-level narrowing (the record's ``download`` rule, ``registry.attachment_rules``) is applied on top by
     :func:`attachment_for_user` and :func:`downloadable`.
     """
     return (Attachment.objects.filter(project__in=projects_visible_to(user), is_removed=False)
@@ -23,16 +23,14 @@ def attachments_visible_to(user) -> QuerySet[Attachment]:
 
 
 def record_allows_download(user, record) -> bool:
-    hook = getattr(record, "can_download_attachment", None)
-    return bool(hook(user)) if callable(hook) else True
+    return registry.may_download_from(user, record)
 
 
 def downloadable(user, attachments) -> list[Attachment]:
     """Those of ``attachments`` whose owning record lets ``user`` see them."""
     attachments = list(attachments)
     # Only models that define the hook need their records loaded.
-    hooked = {a.content_type_id for a in attachments
-              if callable(getattr(a.content_type.model_class(), "can_download_attachment", None))}
+    hooked = {a.content_type_id for a in attachments if registry.has_download_rule(a.content_type.model_class())}
     result = []
     for a in attachments:
         if a.content_type_id in hooked and not record_allows_download(user, a.record):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.errors import DomainError, PermissionDenied
 from apps.core.history import history_context, save_with_history
+from apps.core.permissions import require
 from apps.projects.models import Project
 from apps.projects.selectors import projects_visible_to
 
@@ -56,9 +57,9 @@ def _check_may_add(*, record, project: Project, user) -> None:
     owner = registry.project_of(record)
     if owner is None or owner.pk != project.pk:
         raise DomainError(_("The record does not belong to this project."), field="record")
-    hook = getattr(record, "can_add_attachment", None)
-    if callable(hook) and not hook(user):
-        raise PermissionDenied(_("Files can no longer be attached to this record."))
+    rule = registry.add_rule_of(record)
+    if rule:
+        require(rule, user, record)
 
 
 def attachment_add(*, record, project: Project, user, uploaded_file, kind: str) -> Attachment:

@@ -143,46 +143,42 @@ def _text_charset(fileobj) -> str:
     return "utf-8" if "utf-8" in decoders else "gb18030"
 
 
+# The magic bytes each binary type starts with.
+_MAGIC = {"pdf": (PDF,), "png": (PNG,), "jpg": (JPEG,), "jpeg": (JPEG,), "tif": TIFF, "tiff": TIFF,
+          "doc": (OLE2,), "xls": (OLE2,)}
+# What a ZIP-based package holds: docx → word/…, xlsx → xl/…, OFD (GB/T 33190) → OFD.xml at the root.
+_PACKAGE_ENTRY = {"docx": lambda n: n.startswith("word/"), "xlsx": lambda n: n.startswith("xl/"),
+                  "ofd": lambda n: n.lower() == "ofd.xml"}
+
+
+def _refuse_dangerous(head: bytes) -> None:
+    if head.startswith(_EXECUTABLE_MAGIC):
+        raise FileRejected(_("Executable files and scripts are not accepted."))
+    if _looks_like_markup(head):
+        raise FileRejected(_("Web pages, SVG and XML files are not accepted."))
+
+
+def _content_matches(fileobj, head: bytes, extension: str) -> bool:
+    if extension in _MAGIC:
+        return head.startswith(tuple(_MAGIC[extension]))
+    if extension in _PACKAGE_ENTRY:
+        return head.startswith(ZIP) and any(_PACKAGE_ENTRY[extension](n) for n in _zip_names(fileobj))
+    if extension in TEXT_EXTENSIONS:
+        return not head.startswith((PDF, PNG, JPEG, ZIP, OLE2, *TIFF))
+    return False  # pragma: no cover - every allowed extension is handled above
+
+
 def detect(fileobj, extension: str) -> Detected:
     """Check that the content agrees with the extension; return the detected content type."""
     if extension not in ALLOWED_EXTENSIONS:
         raise FileRejected(_("Files of type “%(ext)s” are not accepted. Allowed types: %(allowed)s.")
                            % {"ext": extension or "?", "allowed": allowed_extensions_display()})
     head = _read_head(fileobj)
-    if head.startswith(_EXECUTABLE_MAGIC):
-        raise FileRejected(_("Executable files and scripts are not accepted."))
-    if _looks_like_markup(head):
-        raise FileRejected(_("Web pages, SVG and XML files are not accepted."))
-    mismatch = FileRejected(_("The content of the file does not match its extension “.%(ext)s”.")
-                            % {"ext": extension})
+    _refuse_dangerous(head)
+    if not _content_matches(fileobj, head, extension):
+        raise FileRejected(_("The content of the file does not match its extension “.%(ext)s”.")
+                           % {"ext": extension})
     mime = ALLOWED_EXTENSIONS[extension]
-    if extension == "pdf":
-        ok = head.startswith(PDF)
-    elif extension == "png":
-        ok = head.startswith(PNG)
-    elif extension in ("jpg", "jpeg"):
-        ok = head.startswith(JPEG)
-    elif extension in ("tif", "tiff"):
-        ok = head.startswith(TIFF)
-    elif extension in ("doc", "xls"):
-        ok = head.startswith(OLE2)
-    elif extension in ("docx", "xlsx", "ofd"):
-        if not head.startswith(ZIP):
-            raise mismatch
-        names = _zip_names(fileobj)
-        if extension == "docx":
-            ok = any(n.startswith("word/") for n in names)
-        elif extension == "xlsx":
-            ok = any(n.startswith("xl/") for n in names)
-        else:  # GB/T 33190: an OFD package has its entry file OFD.xml at the root.
-            ok = any(n.lower() == "ofd.xml" for n in names)
-    elif extension in TEXT_EXTENSIONS:
-        if head.startswith((PDF, PNG, JPEG, ZIP, OLE2, *TIFF)):
-            raise mismatch
+    if extension in TEXT_EXTENSIONS:
         mime = f"{mime}; charset={_text_charset(fileobj)}"
-        ok = True
-    else:  # pragma: no cover - every allowed extension is handled above
-        ok = False
-    if not ok:
-        raise mismatch
     return Detected(extension=extension, mime_type=mime)

@@ -10,5 +10,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from .project_forms import register_forms
+        from .registry import forms
+        from .signals import watch_models
 
+        forms.add_listener(watch_models)
         register_forms()

@@ -41,15 +41,22 @@ class FormSpec:
 class FormRegistry:
     def __init__(self) -> None:
         self._specs: dict[str, FormSpec] = {}
+        self._listeners: list[Callable[[FormSpec], None]] = []
 
     def register(self, spec: FormSpec) -> FormSpec:
         if spec.code in self._specs:
             raise ValueError(f"form {spec.code!r} registered twice")
         self._specs[spec.code] = spec
-        from .signals import watch_models
-
-        watch_models(spec)
+        for listener in self._listeners:
+            listener(spec)
         return spec
+
+    def add_listener(self, listener: Callable[[FormSpec], None]) -> None:
+        """``listener(spec)`` for every form registered, before and after (the reports app
+        watches the forms' models to keep stored copies current: ``signals.watch_models``)."""
+        self._listeners.append(listener)
+        for spec in self._specs.values():
+            listener(spec)
 
     def get(self, code: str) -> FormSpec | None:
         return self._specs.get(code)

@@ -17,7 +17,7 @@ def generate_form(*, code: str, content_type_id: int, object_id: int, user_id: i
     running it twice stores one file (the second run finds the copy current)."""
     from .models import FormRendition, RenditionState
     from .registry import forms
-    from .services import form_generate
+    from .generation import form_generate
 
     spec = forms.get(code)
     user = get_user_model().objects.filter(pk=user_id).first()

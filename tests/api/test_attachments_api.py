@@ -6,6 +6,7 @@ import datetime as dt
 from urllib.parse import quote
 
 import pytest
+import rules
 
 from apps.attachments import registry
 from apps.attachments.models import Attachment
@@ -142,12 +143,11 @@ def test_attachment_of_another_project_is_404_here(world, api):
     assert not Attachment.objects.get(pk=foreign.pk).is_removed
 
 
-def test_narrowed_record_hides_its_files(world, api, attachable_attestation, monkeypatch):
+def test_narrowed_record_hides_its_files(world, api, attachable_attestation, record_rule):
     record = make_attestation(world.project, world.lead)
     hidden = attachment_add(record=record, project=world.project, user=world.lead, kind="scan",
                             uploaded_file=f.upload("密件.pdf", f.PDF))
-    monkeypatch.setattr(GateAttestation, "can_download_attachment", lambda self, user: user.pk == world.lead.pk,
-                        raising=False)
+    record_rule(GateAttestation, download=rules.predicate(lambda user, record: user.pk == world.lead.pk))
     client = api(world.pm)
     assert client.get(url(world.project)).json()["count"] == 0
     assert client.get(url(world.project, hidden)).status_code == 404

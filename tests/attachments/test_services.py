@@ -3,6 +3,7 @@
 import re
 
 import pytest
+import rules
 from django.core.files.storage import default_storage
 
 from apps.attachments import registry
@@ -152,8 +153,8 @@ def test_registered_model_can_own_attachments(world, monkeypatch):
     assert attachment.record == member and attachment.project == world.project
 
 
-def test_record_hook_can_refuse_uploads(world, monkeypatch):
-    monkeypatch.setattr(Project, "can_add_attachment", lambda self, user: False, raising=False)
+def test_record_rule_can_refuse_uploads(world, record_rule):
+    record_rule(Project, add=rules.always_deny, message="Files can no longer be attached to this record.")
     with pytest.raises(PermissionDenied, match="no longer"):
         add(world)
 

@@ -3,6 +3,7 @@
 from urllib.parse import quote
 
 import pytest
+import rules
 from django.contrib.contenttypes.models import ContentType
 
 from apps.attachments.models import Attachment
@@ -91,9 +92,8 @@ def test_missing_stored_file_gets_404_not_500(world, login, attachment):
     assert login(world.pm).get(f"/attachments/{attachment.pk}/download/").status_code == 404
 
 
-def test_record_hook_narrows_downloads(world, login, attachment, monkeypatch):
-    monkeypatch.setattr(Project, "can_download_attachment", lambda self, user: user.pk == world.lead.pk,
-                        raising=False)
+def test_record_rule_narrows_downloads(world, login, attachment, record_rule):
+    record_rule(Project, download=rules.predicate(lambda user, record: user.pk == world.lead.pk))
     assert login(world.pm).get(f"/attachments/{attachment.pk}/download/").status_code == 404
     assert CHINESE_NAME not in login(world.pm).get(f"/attachments/projects/{world.project.pk}/").content.decode()
     assert login(world.lead).get(f"/attachments/{attachment.pk}/download/").status_code == 200

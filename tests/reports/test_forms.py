@@ -8,7 +8,8 @@ from django.db import transaction
 from pypdf import PdfReader
 
 from apps.attachments.models import Attachment
-from apps.projects import printing, services
+from apps.projects import services
+from apps.reports import project_forms
 from apps.reports.models import FormRendition, RenditionState
 from apps.reports.tasks import generate_form
 
@@ -51,7 +52,7 @@ def test_unknown_form_or_record_is_404(world, login):
 
 @pytest.fixture
 def large_history(monkeypatch):
-    monkeypatch.setattr(printing, "HISTORY_LARGE_ROWS", 0)
+    monkeypatch.setattr(project_forms, "HISTORY_LARGE_ROWS", 0)
 
 
 def test_large_form_is_generated_by_a_task_and_stored_as_attachment(world, login, large_history,

@@ -44,8 +44,7 @@ def attachment_panel(context, record, next=None):
 
 def _can_upload(user, project, record) -> bool:
     """The upload form shows only when the service would take the file: a project member who
-    may attach files, and the record's own ``can_add_attachment`` hook (side, role, state)."""
+    may attach files, and the record's own ``add`` rule (side, role, state)."""
     if project is None or not rules.test_rule("attachments.can_add_attachment", user, project):
         return False
-    hook = getattr(record, "can_add_attachment", None)
-    return hook is None or bool(hook(user))
+    return registry.may_add_to(user, record)
