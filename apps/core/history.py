@@ -92,6 +92,19 @@ def save_with_history(instance: models.Model, *, reason: str = "", update_fields
     instance.save(update_fields=update_fields)
 
 
+def bulk_create_with_context(objs, model, *, reason: str = "", batch_size: int | None = None) -> list:
+    """``bulk_create`` that still writes one history row per object, attributed like a single
+    save: the user, reason and IP of the surrounding :func:`history_context` (or ``reason``)."""
+    from simple_history.utils import bulk_create_with_history
+
+    ctx = _context.get()
+    user = ctx.user if ctx and getattr(ctx.user, "pk", None) else None
+    return bulk_create_with_history(
+        objs, model, batch_size=batch_size, default_user=user,
+        default_change_reason=reason or (ctx.reason if ctx else "") or None,
+        custom_historical_attrs={"history_ip": ctx.ip} if ctx and ctx.ip else None)
+
+
 def delete_with_history(instance: models.Model, *, reason: str = "", user: Any = None) -> None:
     if reason:
         instance._change_reason = reason

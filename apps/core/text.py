@@ -25,7 +25,7 @@ from .errors import DomainError
 
 # Line and paragraph separators break a line as surely as LF does.
 _LINE_BREAKS = {"\u2028", "\u2029", "\x85"}
-_MULTILINE_ALLOWED = {"\n", "\t"}
+_MULTILINE_ALLOWED = {"\n", "\r", "\t"}  # browsers send a textarea's line ends as CR LF
 
 
 def _bad_character(value: str, *, multiline: bool) -> str | None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.enums import CLIENT_ROLES, CONTRACTOR_ROLES, EXPERT_ROLES, OrgKind, ProjectRole
 from apps.accounts.models import Organization
 from apps.core.errors import DomainError
-from apps.core.history import history_context, save_with_history
+from apps.core.history import bulk_create_with_context, history_context, save_with_history
 from apps.core.locking import lock
 from apps.core.permissions import require
 from apps.core.validation import full_clean_or_error
@@ -284,12 +284,14 @@ def gate_attestation_revoke(*, attestation: GateAttestation, user, reason: str) 
 def stage_tasks_sync(*, project: Project) -> None:
     """Create the project's Annex A rows and (re)compute the due dates their rules give."""
     existing = {t.step: t for t in project.stage_tasks.all()}
+    new = []
     for position, step in enumerate(annex_a.STEPS, start=1):
         due = step.due(project) if step.due else None
         task = existing.get(step.code)
         if task is None:
-            StageTask.objects.create(project=project, step=step.code, stage=step.stage, position=position,
-                                     due_date=due)
+            new.append(StageTask(project=project, step=step.code, stage=step.stage, position=position, due_date=due))
         elif task.due_date != due and step.due is not None:
             task.due_date = due
             save_with_history(task, reason=_("Due date recomputed from the contract"), update_fields=["due_date"])
+    if new:
+        bulk_create_with_context(new, StageTask, reason=_("Annex A rows created for the project"))
