@@ -147,7 +147,7 @@ def main() -> int:
     try:
         t0 = time.perf_counter()
         project, batch, lead, inspector = build_world()
-        inspection = services.open_inspection(batch, inspector)
+        inspection = services.lot_inspection_open(batch=batch, user=inspector)
         print(f"fixture: batch of {ITEMS} items, inspection with {inspection.sample_size} sampled items, "
               f"opened in {time.perf_counter() - t0:.1f} s")
         client = Client()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 
-import rules
 from django.contrib.contenttypes.models import ContentType
 from django.http import FileResponse
 from django.urls import reverse
@@ -27,9 +26,10 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from apps.core.permissions import allowed
 from apps.core.rest.base import ApiViewSet, api_schema
-from apps.projects.rest import ProjectScopedMixin
 from apps.core.rest.serializers import UserRefSerializer
+from apps.projects.rest import ProjectScopedMixin
 
 from . import registry, selectors, services
 from .enums import AttachmentKind
@@ -88,7 +88,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
     @extend_schema_field(AttachmentPermissionsSerializer)
     def get_permissions(self, attachment) -> dict:
         user = self.context["request"].user
-        return {"remove": rules.test_rule("attachments.can_remove_attachment", user, attachment)}
+        return {"remove": allowed("attachments.can_remove_attachment", user, attachment)}
 
 
 # ---------------------------------------------------------------- input

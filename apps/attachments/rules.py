@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
+from apps.core.permissions import rule
 from apps.projects.rules import active_roles, is_active_user, is_client_lead, is_read_only
 
 from . import registry
@@ -54,5 +56,7 @@ can_remove_attachment = (is_active_user & ~is_read_only & attachment_is_present
                          & ((is_uploader & is_member_of_attachment_project) | is_lead_of_attachment_project)
                          & record_still_open)
 
-rules.add_rule("attachments.can_add_attachment", can_add_attachment)
-rules.add_rule("attachments.can_remove_attachment", can_remove_attachment)
+rule("attachments.can_add_attachment", can_add_attachment,
+     _("Only members of the project can attach files to it."))
+rule("attachments.can_remove_attachment", can_remove_attachment,
+     _("Only the uploader or the client project lead can remove this attachment."))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 
-import rules
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -48,8 +47,7 @@ def _check_may_add(*, record, project: Project, user) -> None:
         raise PermissionDenied(_("Regulator accounts are read-only and cannot attach files."))
     if project is None or project.pk is None or not projects_visible_to(user).filter(pk=project.pk).exists():
         raise PermissionDenied(_("You cannot attach files to this project."))
-    if not rules.test_rule("attachments.can_add_attachment", user, project):
-        raise PermissionDenied(_("Only members of the project can attach files to it."))
+    require("attachments.can_add_attachment", user, project)
     if record is None or getattr(record, "pk", None) is None:
         raise DomainError(_("The record to attach the file to does not exist."), field="record")
     if not registry.is_attachable(type(record)):
@@ -143,8 +141,7 @@ def attachment_remove(*, attachment: Attachment, user, reason: str) -> Attachmen
     if not record_still_open(user, attachment):
         raise PermissionDenied(_("The record has been submitted, signed or decided: its files can no longer be "
                                  "removed."))
-    if not rules.test_rule("attachments.can_remove_attachment", user, attachment):
-        raise PermissionDenied(_("Only the uploader or the client project lead can remove this attachment."))
+    require("attachments.can_remove_attachment", user, attachment)
     if not reason:
         raise DomainError(_("Give a reason for removing the attachment."), field="reason")
     if len(reason) > 1000:

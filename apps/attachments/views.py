@@ -6,10 +6,8 @@ from __future__ import annotations
 import logging
 from urllib.parse import quote
 
-import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from apps.core.errors import DomainError
+from apps.core.permissions import allowed, require
+from apps.core.refusals import show_refusal
 from apps.projects.selectors import project_for_user
 
 from . import selectors, services
@@ -63,8 +63,7 @@ def download(request, pk):
 @require_POST
 def upload(request, content_type_id, object_id):
     record, project = selectors.attachment_target_for_user(request.user, content_type_id, object_id)
-    if not rules.test_rule("attachments.can_add_attachment", request.user, project):
-        raise DjangoPermissionDenied
+    require("attachments.can_add_attachment", request.user, project)
     next_url = _safe_next(request, reverse("attachments:project", args=[project.pk]))
     form = AttachmentUploadForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -76,7 +75,7 @@ def upload(request, content_type_id, object_id):
         attachment = services.attachment_add(record=record, project=project, user=request.user,
                                              uploaded_file=form.cleaned_data["file"], kind=form.cleaned_data["kind"])
     except DomainError as exc:
-        messages.error(request, exc.message)
+        show_refusal(exc, request=request)
     else:
         messages.success(request, _("“%(name)s” was attached.") % {"name": attachment.original_name})
     return redirect(next_url)
@@ -86,8 +85,7 @@ def upload(request, content_type_id, object_id):
 @require_POST
 def remove(request, pk):
     attachment = selectors.attachment_for_user(request.user, pk)
-    if not rules.test_rule("attachments.can_remove_attachment", request.user, attachment):
-        raise DjangoPermissionDenied
+    require("attachments.can_remove_attachment", request.user, attachment)
     next_url = _safe_next(request, reverse("attachments:project", args=[attachment.project_id]))
     form = AttachmentRemoveForm(request.POST)
     if not form.is_valid():
@@ -96,7 +94,7 @@ def remove(request, pk):
     try:
         services.attachment_remove(attachment=attachment, user=request.user, reason=form.cleaned_data["reason"])
     except DomainError as exc:
-        messages.error(request, exc.message)
+        show_refusal(exc, request=request)
     else:
         messages.success(request, _("“%(name)s” was removed.") % {"name": attachment.original_name})
     return redirect(next_url)
@@ -112,6 +110,6 @@ def project_attachments(request, project_id):
         "attachments": selectors.attachments_of_project(request.user, project),
         "upload_form": AttachmentUploadForm(initial={"next": request.get_full_path()}),
         "next": request.get_full_path(),
-        "can_upload": rules.test_rule("attachments.can_add_attachment", request.user, project),
+        "can_upload": allowed("attachments.can_add_attachment", request.user, project),
         "show_record": True,
     })

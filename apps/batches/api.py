@@ -4,15 +4,15 @@
 | method | path | service |
 |---|---|---|
 | GET | ``batches/`` | batches you may see (filters ``status``, ``service_type``), newest first |
-| POST | ``batches/`` | ``create_batch`` (contractor PM / special inspector) |
+| POST | ``batches/`` | ``batch_create`` (contractor PM / special inspector) |
 | GET | ``batches/{id}/`` | one batch with its special inspections and submission refusals |
-| POST | ``batches/{id}/submit/`` | ``submit_batch`` (contractor PM) |
-| POST | ``batches/{id}/resubmit/`` | ``resubmit_batch`` (contractor PM) |
+| POST | ``batches/{id}/submit/`` | ``batch_submit`` (contractor PM) |
+| POST | ``batches/{id}/resubmit/`` | ``batch_resubmit`` (contractor PM) |
 | GET | ``batches/{id}/items/`` | the item list, by position (paginated) |
-| POST | ``batches/{id}/items/`` | ``replace_items``: JSON ``{"items": [...]}`` or a multipart ``file`` (.xlsx/.csv) |
-| GET/POST | ``batches/{id}/special-inspections/`` | ``record_special_inspection`` |
-| GET/POST | ``self-checks/`` | ``record_self_check`` |
-| GET/POST | ``mutual-checks/`` | ``record_mutual_check`` |
+| POST | ``batches/{id}/items/`` | ``batch_items_replace``: JSON ``{"items": [...]}`` or a multipart ``file`` (.xlsx/.csv) |
+| GET/POST | ``batches/{id}/special-inspections/`` | ``special_inspection_record`` |
+| GET/POST | ``self-checks/`` | ``self_check_record`` |
+| GET/POST | ``mutual-checks/`` | ``mutual_check_record`` |
 """
 
 from __future__ import annotations
@@ -23,11 +23,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from apps.core.rest.base import ApiViewSet, api_schema
-from apps.projects.rest import ProjectScopedMixin
-from apps.core.rest.serializers import UserRefSerializer
 from apps.core.errors import DomainError
+from apps.core.rest.actions import transition_action
+from apps.core.rest.base import ApiViewSet, api_schema
+from apps.core.rest.fields import LineField, TextField
+from apps.core.rest.serializers import UserRefSerializer
 from apps.projects.enums import ServiceType
+from apps.projects.rest import ProjectScopedMixin
 
 from . import selectors, services
 from .enums import BatchStatus, InspectionConclusion, Unit
@@ -128,14 +130,14 @@ class BatchCreateSerializer(serializers.Serializer):
     service_type = serializers.ChoiceField(choices=ServiceType.choices)
     unit = serializers.ChoiceField(choices=Unit.choices, required=False, default=Unit.ITEM)
     quantity = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False, default=0)
-    description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    description = LineField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class ItemInSerializer(serializers.Serializer):
-    archive_code = serializers.CharField(max_length=ARCHIVE_CODE_MAX)
-    title = serializers.CharField(max_length=TITLE_MAX, required=False, allow_blank=True, default="")
+    archive_code = LineField(max_length=ARCHIVE_CODE_MAX)
+    title = LineField(max_length=TITLE_MAX, required=False, allow_blank=True, default="")
     pages = serializers.IntegerField(min_value=1, max_value=100_000, required=False, allow_null=True, default=None)
-    file_name = serializers.CharField(max_length=FILE_NAME_MAX, required=False, allow_blank=True, default="")
+    file_name = LineField(max_length=FILE_NAME_MAX, required=False, allow_blank=True, default="")
 
 
 class ItemsInSerializer(serializers.Serializer):
@@ -159,7 +161,7 @@ class SpecialInspectionInSerializer(serializers.Serializer):
     checked_count = serializers.IntegerField(min_value=1, max_value=MAX_COUNT)
     nonconforming_count = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False, default=0)
     conclusion = serializers.ChoiceField(choices=InspectionConclusion.choices)
-    findings = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    findings = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
     nonconforming_positions = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_COUNT),
                                                     required=False, default=list, max_length=MAX_ROWS)
     inspector = serializers.IntegerField(required=False, allow_null=True, default=None,
@@ -169,11 +171,11 @@ class SpecialInspectionInSerializer(serializers.Serializer):
 class SelfCheckInSerializer(serializers.Serializer):
     operator = serializers.IntegerField(help_text="User id of the operator (filed, approved contractor staff).")
     date = serializers.DateField()
-    process_step = serializers.CharField(max_length=STEP_MAX)
+    process_step = LineField(max_length=STEP_MAX)
     output_count = serializers.IntegerField(min_value=0, max_value=MAX_COUNT)
     self_checked_count = serializers.IntegerField(min_value=0, max_value=MAX_COUNT)
     nonconforming_count = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False, default=0)
-    findings = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    findings = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
     batch = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
@@ -181,10 +183,10 @@ class MutualCheckInSerializer(serializers.Serializer):
     producer = serializers.IntegerField()
     checker = serializers.IntegerField()
     date = serializers.DateField()
-    process_step = serializers.CharField(max_length=STEP_MAX)
+    process_step = LineField(max_length=STEP_MAX)
     checked_count = serializers.IntegerField(min_value=1, max_value=MAX_COUNT)
     nonconforming_count = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False, default=0)
-    findings = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    findings = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
     batch = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
@@ -251,30 +253,19 @@ class BatchViewSet(ProjectScopedMixin, ApiViewSet):
     @api_schema(summary="Create a draft batch (contractor PM or special inspector)", request=BatchCreateSerializer,
                 responses={201: BatchSerializer})
     def create(self, request, project_pk=None):
-        self.require("batches.may_create_batch", self.project,
-                     _("Only the contractor's project manager or special inspector can create batches."))
+        self.require("batches.may_create_batch", self.project)
         data = BatchCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        batch = services.create_batch(project=self.project, user=request.user, **data.validated_data)
+        batch = services.batch_create(project=self.project, user=request.user, **data.validated_data)
         return Response(self.get_serializer(batch).data, status=status.HTTP_201_CREATED)
 
-    @api_schema(summary="Submit the batch for sampling inspection (contractor PM)", request=None,
-                responses=BatchSerializer)
-    @action(detail=True, methods=["post"])
-    def submit(self, request, project_pk=None, pk=None):
-        batch = self.get_object()
-        self.require("batches.may_submit_batch", batch, _("Only the contractor's project manager can submit a batch."))
-        return Response(self.get_serializer(services.submit_batch(batch, request.user)).data)
-
-    @api_schema(summary="Resubmit a not-accepted batch after rectification: a new draft (contractor PM)",
-                request=None, responses={201: BatchSerializer})
-    @action(detail=True, methods=["post"])
-    def resubmit(self, request, project_pk=None, pk=None):
-        batch = self.get_object()
-        self.require("batches.may_resubmit_batch", batch,
-                     _("Only the contractor's project manager can resubmit a batch."))
-        new = services.resubmit_batch(batch, request.user)
-        return Response(self.get_serializer(new).data, status=status.HTTP_201_CREATED)
+    submit = transition_action(
+        rule="batches.may_submit_batch", service=services.batch_submit, entity="batch", output=BatchSerializer,
+        summary="Submit the batch for sampling inspection (contractor PM)")
+    resubmit = transition_action(
+        rule="batches.may_resubmit_batch", service=services.batch_resubmit, entity="batch", output=BatchSerializer,
+        status=status.HTTP_201_CREATED,
+        summary="Resubmit a not-accepted batch after rectification: a new draft (contractor PM)")
 
     @api_schema(summary="The item list (GET) or replace it (POST: JSON items or a .xlsx/.csv file, all or nothing)",
                 request=ItemsInSerializer, responses=BatchItemSerializer(many=True))
@@ -284,8 +275,7 @@ class BatchViewSet(ProjectScopedMixin, ApiViewSet):
         if request.method == "GET":
             page = self.paginate_queryset(selectors.items_of(batch))
             return self.get_paginated_response(BatchItemSerializer(page, many=True).data)
-        self.require("batches.may_edit_batch", batch,
-                     _("Only the contractor's project manager or special inspector can change a batch."))
+        self.require("batches.may_edit_batch", batch)
         data = ItemsInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data.get("file")
@@ -296,7 +286,7 @@ class BatchViewSet(ProjectScopedMixin, ApiViewSet):
             rows = parse_item_file(upload.read(), upload.name)
         else:
             rows = [dict(r) for r in data.validated_data["items"]]
-        batch = services.replace_items(batch=batch, user=request.user, rows=rows,
+        batch = services.batch_items_replace(batch=batch, user=request.user, rows=rows,
                                        expected_version=data.validated_data.get("version"))
         return Response({"batch": self.get_serializer(batch).data, "imported": batch.quantity},
                         status=status.HTTP_201_CREATED)
@@ -308,15 +298,14 @@ class BatchViewSet(ProjectScopedMixin, ApiViewSet):
         batch = self.get_object()
         if request.method == "GET":
             return Response(SpecialInspectionSerializer(selectors.special_inspections_of(batch), many=True).data)
-        self.require("batches.may_record_special_inspection", batch,
-                     _("Only the contractor's project manager or special inspector can record a special inspection."))
+        self.require("batches.may_record_special_inspection", batch)
         data = SpecialInspectionInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values["inspector"] = _person(self.project, values.get("inspector"), field="inspector",
                                       label=_("The special inspector"),
                                       queryset=selectors.special_inspectors(self.project))
-        inspection = services.record_special_inspection(batch=batch, user=request.user, **values)
+        inspection = services.special_inspection_record(batch=batch, user=request.user, **values)
         return Response(SpecialInspectionSerializer(inspection).data, status=status.HTTP_201_CREATED)
 
 
@@ -356,15 +345,13 @@ class SelfCheckViewSet(_CheckViewSet):
     @api_schema(summary="Record a self-check (an operator their own; PM or special inspector any)",
                 request=SelfCheckInSerializer, responses={201: SelfCheckSerializer})
     def create(self, request, project_pk=None):
-        self.require("batches.may_record_checks", self.project,
-                     _("Only the contractor's project manager, special inspector or operators can record "
-                       "self-checks."))
+        self.require("batches.may_record_self_checks", self.project)
         data = SelfCheckInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values["operator"] = _person(self.project, values["operator"], field="operator", label=_("The operator"))
         values["batch"] = _batch_ref(request.user, self.project, values.get("batch"))
-        check = services.record_self_check(project=self.project, user=request.user, **values)
+        check = services.self_check_record(project=self.project, user=request.user, **values)
         return Response(self.get_serializer(check).data, status=status.HTTP_201_CREATED)
 
 
@@ -384,16 +371,14 @@ class MutualCheckViewSet(_CheckViewSet):
     @api_schema(summary="Record a mutual check (checker ≠ producer)", request=MutualCheckInSerializer,
                 responses={201: MutualCheckSerializer})
     def create(self, request, project_pk=None):
-        self.require("batches.may_record_checks", self.project,
-                     _("Only the contractor's project manager, special inspector or operators can record "
-                       "mutual checks."))
+        self.require("batches.may_record_mutual_checks", self.project)
         data = MutualCheckInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values["producer"] = _person(self.project, values["producer"], field="producer", label=_("The producer"))
         values["checker"] = _person(self.project, values["checker"], field="checker", label=_("The checker"))
         values["batch"] = _batch_ref(request.user, self.project, values.get("batch"))
-        check = services.record_mutual_check(project=self.project, user=request.user, **values)
+        check = services.mutual_check_record(project=self.project, user=request.user, **values)
         return Response(self.get_serializer(check).data, status=status.HTTP_201_CREATED)
 
 

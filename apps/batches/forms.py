@@ -7,12 +7,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.first_article.forms import DateInput, _Styled
+from apps.core.errors import DomainError
+from apps.core.forms import DateInput, StyledForm
+from apps.core.text import LineField, TextField
 from apps.projects.enums import ServiceType
 
 from .enums import BatchStatus, InspectionConclusion, Unit
 from .imports import MAX_FILE_BYTES
 from .models import MAX_COUNT, STEP_MAX, TEXT_MAX
+from .validators import checker_is_not_producer
 
 # Process steps offered as suggestions (free text is allowed: the plan names the project's steps).
 PROCESS_STEPS = ["档案整理", "拆卷", "扫描", "图像处理", "著录", "数据挂接", "装订", "质检", "数据处理", "搬迁"]
@@ -23,13 +26,13 @@ def _service_type_choices(project):
     return [(v, label) for v, label in ServiceType.choices if v in allowed]
 
 
-class BatchForm(_Styled):
+class BatchForm(StyledForm):
     service_type = forms.ChoiceField(label=_("service type"))
     unit = forms.ChoiceField(label=_("unit"), choices=Unit.choices, initial=Unit.ITEM)
     quantity = forms.IntegerField(label=_("quantity"), min_value=0, max_value=MAX_COUNT, initial=0, required=False,
                                   help_text=_("Leave 0 and import the item list: the quantity is then the number "
                                               "of items."))
-    description = forms.CharField(label=_("description"), max_length=500, required=False,
+    description = LineField(label=_("description"), max_length=500, required=False,
                                   help_text=_("What the batch consists of, e.g. fonds, years, boxes."))
 
     def __init__(self, *args, project, has_items: bool = False, **kwargs):
@@ -42,20 +45,20 @@ class BatchForm(_Styled):
         return self.cleaned_data.get("quantity") or 0
 
 
-class ImportForm(_Styled):
+class ImportForm(StyledForm):
     file = forms.FileField(label=_("item list (.xlsx or .csv)"),
                            help_text=_("Header row: 档号 (required), 题名, 页数, 文件名 — or archive_code, title, pages, "
                                        "file_name. At most %(mb)d MB.") % {"mb": MAX_FILE_BYTES // (1024 * 1024)})
 
 
-class SpecialInspectionForm(_Styled):
+class SpecialInspectionForm(StyledForm):
     date = forms.DateField(label=_("date"), widget=DateInput())
     checked_count = forms.IntegerField(label=_("checked"), min_value=1, max_value=MAX_COUNT)
     nonconforming_count = forms.IntegerField(label=_("nonconforming"), min_value=0, max_value=MAX_COUNT, initial=0)
     conclusion = forms.ChoiceField(label=_("conclusion"), choices=InspectionConclusion.choices,
                                    widget=forms.RadioSelect)
-    findings = forms.CharField(label=_("findings"), max_length=TEXT_MAX, required=False,
-                               widget=forms.Textarea(attrs={"rows": 3}),
+    findings = TextField(label=_("findings"), max_length=TEXT_MAX, required=False,
+                         widget=forms.Textarea(attrs={"rows": 3}),
                                help_text=_("Required when the inspection failed."))
     nonconforming_positions = forms.CharField(
         label=_("positions of nonconforming items"), max_length=5000, required=False,
@@ -76,16 +79,16 @@ class SpecialInspectionForm(_Styled):
         return [int(p) for p in parts]
 
 
-class SelfCheckForm(_Styled):
+class SelfCheckForm(StyledForm):
     operator = forms.ModelChoiceField(label=_("operator"), queryset=None)
     date = forms.DateField(label=_("date"), widget=DateInput())
-    process_step = forms.CharField(label=_("process step"), max_length=STEP_MAX,
-                                   widget=forms.TextInput(attrs={"list": "process-steps"}))
+    process_step = LineField(label=_("process step"), max_length=STEP_MAX,
+                             widget=forms.TextInput(attrs={"list": "process-steps"}))
     output_count = forms.IntegerField(label=_("output"), min_value=0, max_value=MAX_COUNT)
     self_checked_count = forms.IntegerField(label=_("self-checked"), min_value=0, max_value=MAX_COUNT)
     nonconforming_count = forms.IntegerField(label=_("defects"), min_value=0, max_value=MAX_COUNT, initial=0,
                                              required=False)
-    findings = forms.CharField(label=_("findings"), max_length=TEXT_MAX, required=False)
+    findings = TextField(label=_("findings"), max_length=TEXT_MAX, required=False, widget=forms.TextInput)
     batch = forms.ModelChoiceField(label=_("batch"), queryset=None, required=False)
 
     def __init__(self, *args, staff, batches, **kwargs):
@@ -97,16 +100,16 @@ class SelfCheckForm(_Styled):
         return self.cleaned_data.get("nonconforming_count") or 0
 
 
-class MutualCheckForm(_Styled):
+class MutualCheckForm(StyledForm):
     producer = forms.ModelChoiceField(label=_("producer"), queryset=None)
     checker = forms.ModelChoiceField(label=_("checker"), queryset=None)
     date = forms.DateField(label=_("date"), widget=DateInput())
-    process_step = forms.CharField(label=_("process step checked"), max_length=STEP_MAX,
-                                   widget=forms.TextInput(attrs={"list": "process-steps"}))
+    process_step = LineField(label=_("process step checked"), max_length=STEP_MAX,
+                             widget=forms.TextInput(attrs={"list": "process-steps"}))
     checked_count = forms.IntegerField(label=_("checked"), min_value=1, max_value=MAX_COUNT)
     nonconforming_count = forms.IntegerField(label=_("nonconforming"), min_value=0, max_value=MAX_COUNT, initial=0,
                                              required=False)
-    findings = forms.CharField(label=_("findings"), max_length=TEXT_MAX, required=False)
+    findings = TextField(label=_("findings"), max_length=TEXT_MAX, required=False, widget=forms.TextInput)
     batch = forms.ModelChoiceField(label=_("batch"), queryset=None, required=False)
 
     def __init__(self, *args, staff, batches, **kwargs):
@@ -120,8 +123,10 @@ class MutualCheckForm(_Styled):
 
     def clean(self):
         data = super().clean()
-        if data.get("producer") and data.get("checker") and data["producer"] == data["checker"]:
-            self.add_error("checker", _("The checker must not be the producer."))
+        try:
+            checker_is_not_producer(data.get("producer"), data.get("checker"))
+        except DomainError as exc:
+            self.add_error("checker", exc.message)
         return data
 
 

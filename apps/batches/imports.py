@@ -12,9 +12,11 @@ import csv
 import io
 import zipfile
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from apps.core.errors import DomainError
+from apps.core.text import validate_single_line
 
 from .models import ARCHIVE_CODE_MAX, FILE_NAME_MAX, TITLE_MAX
 
@@ -116,6 +118,15 @@ def read_rows(data: bytes, filename: str) -> list[list]:
     raise DomainError(_("Upload an .xlsx or .csv file."), field="file")
 
 
+def _single_line(value: str) -> bool:
+    """Archive codes, titles and file names are single lines (``apps.core.text``)."""
+    try:
+        validate_single_line(value)
+    except ValidationError:
+        return False
+    return True
+
+
 def _cell_text(value) -> str:
     if value is None:
         return ""
@@ -191,7 +202,7 @@ def validate_rows(rows: list[dict]) -> list[dict]:
             problems.append(_("the title is too long (at most %(n)d characters)") % {"n": TITLE_MAX})
         if len(file_name) > FILE_NAME_MAX:
             problems.append(_("the file name is too long (at most %(n)d characters)") % {"n": FILE_NAME_MAX})
-        if any("\x00" in s or "\n" in s for s in (code, file_name)) or "\x00" in title:
+        if not all(_single_line(s) for s in (code, title, file_name)):
             problems.append(_("a cell contains a character that is not allowed"))
         pages, ok = _pages(row.get("pages"))
         if not ok:

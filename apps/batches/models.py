@@ -22,6 +22,7 @@ from apps.projects.enums import ServiceType
 from apps.projects.models import Project
 
 from .enums import UNIT_PRINTED, BatchStatus, InspectionConclusion, Unit
+from .validators import CHECKER_NOT_PRODUCER
 
 TEXT_MAX = 2000
 ARCHIVE_CODE_MAX = 100
@@ -217,7 +218,7 @@ class MutualCheck(_CheckBase):
         constraints = [
             models.CheckConstraint(condition=~Q(process_step=""), name="mutualcheck_step_required"),
             models.CheckConstraint(condition=~Q(checker=F("producer")), name="mutualcheck_checker_not_producer",
-                                   violation_error_message=_("The checker must not be the producer.")),
+                                   violation_error_message=CHECKER_NOT_PRODUCER),
             models.CheckConstraint(condition=Q(checked_count__gte=1) & Q(checked_count__lte=MAX_COUNT),
                                    name="mutualcheck_checked_range"),
             models.CheckConstraint(condition=Q(nonconforming_count__lte=F("checked_count")),

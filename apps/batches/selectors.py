@@ -10,11 +10,11 @@ from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from apps.projects.models import Project
+from apps.projects.rules import is_contractor_side
 from apps.projects.selectors import projects_visible_to
 
 from .enums import CLIENT_VISIBLE_STATUSES, BatchStatus, InspectionConclusion
 from .models import Batch, BatchItem, MutualCheck, SelfCheck, SpecialInspection
-from .rules import is_contractor_side
 
 
 def _visible_filter(user) -> Q:

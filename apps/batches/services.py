@@ -1,13 +1,15 @@
 """Writes: batches, item lists and the contractor's three-level inspection (§5.2.2, §6.2.1).
 
-    create (contractor) ─► DRAFT ──submit (PM; gates, special inspection)──► SUBMITTED
-      ──start_inspection (client; lot_inspection)──► UNDER_INSPECTION
-      ──record_decision──► ACCEPTED | NOT_ACCEPTED (marked for rectification)
-    NOT_ACCEPTED ──resubmit_batch (PM)──► RESUBMITTED, and a new DRAFT batch (resubmission_of) with
+    batch_create (contractor) ─► DRAFT ──batch_submit (PM; gates, special inspection)──► SUBMITTED
+      ──batch_inspection_start (client; lot_inspection)──► UNDER_INSPECTION
+      ──batch_decision_record──► ACCEPTED | NOT_ACCEPTED (marked for rectification)
+    NOT_ACCEPTED ──batch_resubmit (PM)──► RESUBMITTED, and a new DRAFT batch (resubmission_of) with
       the same item list, which needs its own special inspection and submission.
 
-Every service checks the role (``rules.py``), then the state under a row lock, saves with a
-history reason and raises :class:`DomainError` (nothing saved) when a rule refuses.
+Every service is keyword-only (``<entity>_<action>(*, <entity>, user, …)``), asks its rule
+(``rules.py``, with the rule's own refusal sentence), then checks the state under a row lock
+(``apps.core.locking.lock``), saves with a history reason and raises :class:`DomainError`
+(nothing saved) when something refuses.
 """
 
 from __future__ import annotations
@@ -15,18 +17,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-import rules
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.errors import DomainError, PermissionDenied
+from apps.accounts.enums import ProjectRole
+from apps.core.errors import DomainError
 from apps.core.history import history_context, save_with_history
-from apps.core.text import clean_text
+from apps.core.locking import lock
+from apps.core.notify import notify
+from apps.core.permissions import require
+from apps.core.text import clean_line, clean_text
 from apps.core.validation import full_clean_or_error
 from apps.projects.enums import Phase, ServiceType
 from apps.projects.models import Project, ProjectMember
+from apps.projects.rules import project_in_preparation_or_implementation
 
 from . import selectors
 from .enums import BatchStatus, InspectionConclusion, Unit
@@ -40,22 +46,16 @@ from .models import (
     SelfCheck,
     SpecialInspection,
 )
-from .rules import INSPECTOR_ROLES, WORKING_PHASES
+from .validators import CHECKER_NOT_PRODUCER, checker_is_not_producer
 
 MAX_DESCRIPTION = 500
 MAX_PAST_DAYS = 366
+# Told when a batch is submitted (the client's sampling inspectors) and decided (the contractor).
+CLIENT_INSPECTORS = (ProjectRole.CLIENT_LEAD, ProjectRole.CLIENT_INSPECTOR)
+CONTRACTOR_RECIPIENTS = (ProjectRole.CONTRACTOR_PM, ProjectRole.CONTRACTOR_INSPECTOR)
 
 
 # ---------------------------------------------------------------- helpers
-
-def _require(rule: str, user, obj, message: str) -> None:
-    if not (user is not None and rules.test_rule(f"batches.{rule}", user, obj)):
-        raise PermissionDenied(message)
-
-
-def _text(value, *, field: str, label: str, required: bool = True, max_length: int = TEXT_MAX) -> str:
-    return clean_text(value, field=field, label=label, required=required, max_length=max_length)
-
 
 def _count(value, *, field: str, label: str, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= MAX_COUNT:
@@ -75,11 +75,10 @@ def _day(value, *, field: str, label: str) -> dt.date:
     return value
 
 
-def _working(project: Project, message: str | None = None) -> None:
-    if project.phase not in WORKING_PHASES:
-        raise DomainError(message or _("This can only be done while the project is in preparation or "
-                                       "implementation (it is now: %(phase)s).")
-                          % {"phase": project.get_phase_display()}, code="illegal_transition")
+def _working(project: Project) -> None:
+    if not project_in_preparation_or_implementation.test(None, project):
+        raise DomainError(_("This can only be done while the project is in preparation or implementation (it is "
+                            "now: %(phase)s).") % {"phase": project.get_phase_display()}, code="illegal_transition")
 
 
 def _service_type(project: Project, value) -> str:
@@ -90,28 +89,11 @@ def _service_type(project: Project, value) -> str:
     return value
 
 
-def _lock_batch(batch: Batch) -> Batch:
-    return Batch.objects.select_for_update(of=("self",)).select_related("project").get(pk=batch.pk)
-
-
-def _check_version(batch: Batch, expected_version) -> None:
-    if expected_version is not None and expected_version != batch.version:
-        raise DomainError(_("Someone changed this batch after you opened it. Reload the page and try again."),
-                          code="stale")
-
-
 def _member_users(project: Project, roles: Iterable[str], org_id: int) -> list:
     members = (ProjectMember.objects.filter(project=project, is_active=True, role__in=list(roles),
                                             user__is_active=True, user__organization_id=org_id)
                .select_related("user"))
     return list({m.user_id: m.user for m in members}.values())
-
-
-def _notify(*, recipients: list, key: str, title: str, link: str, project: Project) -> None:
-    from apps.notifications.services import notify
-
-    if recipients:
-        notify(recipients=recipients, key=key, title=title, link=link, project=project, kind="batches")
 
 
 def _staff(person, project: Project, *, field: str, label: str, role: str | None = None) -> None:
@@ -133,19 +115,18 @@ def _next_number(project: Project) -> int:
 
 # ---------------------------------------------------------------- drafts
 
-def create_batch(*, project: Project, user, service_type: str, unit: str = Unit.ITEM, quantity: int = 0,
+def batch_create(*, project: Project, user, service_type: str, unit: str = Unit.ITEM, quantity: int = 0,
                  description: str = "") -> Batch:
     """A new draft batch (contractor PM or special inspector); numbered 1, 2, … per project."""
-    _require("may_create_batch", user, project,
-             _("Only the contractor's project manager or special inspector can create batches."))
+    require("batches.may_create_batch", user, project)
     service_type = _service_type(project, service_type)
     if unit not in Unit.values:
         raise DomainError(_("Choose the unit: items, pages, volumes, boxes or entries."), field="unit")
     quantity = _count(quantity, field="quantity", label=_("The quantity"))
-    description = _text(description, field="description", label=_("The description"), required=False,
-                        max_length=MAX_DESCRIPTION)
+    description = clean_line(description, field="description", label=_("The description"), required=False,
+                             max_length=MAX_DESCRIPTION)
     with transaction.atomic(), history_context(user=user):
-        locked_project = Project.objects.select_for_update().get(pk=project.pk)  # serialises the numbers
+        locked_project = lock(project)  # serialises the numbers
         _working(locked_project)
         batch = Batch(project=locked_project, service_type=service_type, number=_next_number(locked_project),
                       unit=unit, quantity=quantity, description=description, created_by=user,
@@ -156,14 +137,12 @@ def create_batch(*, project: Project, user, service_type: str, unit: str = Unit.
     return batch
 
 
-def update_batch(*, batch: Batch, user, expected_version: int | None = None, service_type: str | None = None,
+def batch_update(*, batch: Batch, user, expected_version: int | None = None, service_type: str | None = None,
                  unit: str | None = None, quantity: int | None = None, description: str | None = None) -> Batch:
     """Change a draft. With an item list the quantity is the number of items and cannot be set."""
-    _require("may_edit_batch", user, batch,
-             _("Only the contractor's project manager or special inspector can change a batch."))
+    require("batches.may_edit_batch", user, batch)
     with transaction.atomic(), history_context(user=user):
-        locked = _lock_batch(batch)
-        _check_version(locked, expected_version)
+        locked = lock(batch, expected_version=expected_version, related=("project",))
         if locked.status != BatchStatus.DRAFT:
             raise DomainError(_("Only a draft batch can be changed (this one is %(s)s).")
                               % {"s": locked.get_status_display()}, code="illegal_transition")
@@ -181,8 +160,8 @@ def update_batch(*, batch: Batch, user, expected_version: int | None = None, ser
             locked.unit = unit
             fields.append("unit")
         if description is not None:
-            locked.description = _text(description, field="description", label=_("The description"),
-                                       required=False, max_length=MAX_DESCRIPTION)
+            locked.description = clean_line(description, field="description", label=_("The description"),
+                                            required=False, max_length=MAX_DESCRIPTION)
             fields.append("description")
         if quantity is not None and quantity != locked.quantity:
             quantity = _count(quantity, field="quantity", label=_("The quantity"))
@@ -213,22 +192,20 @@ def _history_rows(model, objs: list, *, history_type: str, user, reason: str) ->
     history_model.objects.bulk_create(rows, batch_size=2000)
 
 
-def replace_items(*, batch: Batch, user, rows: list[dict], expected_version: int | None = None) -> Batch:
+def batch_items_replace(*, batch: Batch, user, rows: list[dict], expected_version: int | None = None) -> Batch:
     """Replace the draft's item list with ``rows`` (dicts with archive_code, title, pages,
     file_name; positions follow the order), all or nothing. The quantity becomes the number of
     items. ``rows`` come from :func:`apps.batches.imports.parse_item_file` or the API."""
     from .imports import MAX_ROWS, validate_rows
 
-    _require("may_edit_batch", user, batch,
-             _("Only the contractor's project manager or special inspector can change a batch."))
+    require("batches.may_edit_batch", user, batch)
     if not isinstance(rows, list) or not rows:
         raise DomainError(_("The item list is empty."), field="file")
     if len(rows) > MAX_ROWS:
         raise DomainError(_("Too many items: at most %(n)d per batch.") % {"n": MAX_ROWS}, field="file")
     clean = validate_rows(rows)  # raises with the row-level errors
     with transaction.atomic(), history_context(user=user):
-        locked = _lock_batch(batch)
-        _check_version(locked, expected_version)
+        locked = lock(batch, expected_version=expected_version, related=("project",))
         if locked.status != BatchStatus.DRAFT:
             raise DomainError(_("The item list of a submitted batch cannot be changed."), code="illegal_transition")
         _working(locked.project)
@@ -251,22 +228,17 @@ def replace_items(*, batch: Batch, user, rows: list[dict], expected_version: int
 
 # ---------------------------------------------------------------- three-level inspection
 
-def record_self_check(*, project: Project, user, operator, date: dt.date, process_step: str, output_count: int,
+def self_check_record(*, project: Project, user, operator, date: dt.date, process_step: str, output_count: int,
                       self_checked_count: int, nonconforming_count: int = 0, findings: str = "",
                       batch: Batch | None = None) -> SelfCheck:
     """自检 (§6.2.1 a): one operator, one day, one process step. An operator records their own;
     the PM or special inspector may record for any operator."""
-    _require("may_record_checks", user, project,
-             _("Only the contractor's project manager, special inspector or operators can record self-checks."))
-    from apps.accounts.enums import ProjectRole
-    from apps.projects.rules import active_roles
-
-    if operator != user and not (active_roles(user, project) & {ProjectRole.CONTRACTOR_PM,
-                                                                  ProjectRole.CONTRACTOR_INSPECTOR}):
-        raise PermissionDenied(_("Operators record their own self-checks only."))
+    require("batches.may_record_self_checks", user, project)
+    if operator != user:
+        require("batches.may_record_self_checks_of_others", user, project)
     _staff(operator, project, field="operator", label=_("The operator"))
     date = _day(date, field="date", label=_("The date"))
-    process_step = _text(process_step, field="process_step", label=_("The process step"), max_length=STEP_MAX)
+    process_step = clean_line(process_step, field="process_step", label=_("The process step"), max_length=STEP_MAX)
     output_count = _count(output_count, field="output_count", label=_("The output"))
     self_checked_count = _count(self_checked_count, field="self_checked_count", label=_("The self-checked count"))
     nonconforming_count = _count(nonconforming_count, field="nonconforming_count", label=_("The defects found"))
@@ -274,7 +246,7 @@ def record_self_check(*, project: Project, user, operator, date: dt.date, proces
         raise DomainError(_("The self-checked count cannot exceed the output."), field="self_checked_count")
     if nonconforming_count > self_checked_count:
         raise DomainError(_("The defects found cannot exceed the self-checked count."), field="nonconforming_count")
-    findings = _text(findings, field="findings", label=_("The findings"), required=False)
+    findings = clean_text(findings, field="findings", label=_("The findings"), required=False, max_length=TEXT_MAX)
     _check_batch(project, batch)
     _working(project)
     with transaction.atomic(), history_context(user=user):
@@ -294,33 +266,27 @@ def _check_batch(project: Project, batch: Batch | None) -> None:
         raise DomainError(_("This batch belongs to another project."), field="batch")
 
 
-def record_mutual_check(*, project: Project, user, producer, checker, date: dt.date, process_step: str,
+def mutual_check_record(*, project: Project, user, producer, checker, date: dt.date, process_step: str,
                         checked_count: int, nonconforming_count: int = 0, findings: str = "",
                         batch: Batch | None = None) -> MutualCheck:
     """互检 (§6.2.1 b): when work passes to the next process step, a colleague checks it. The
-    checker is never the producer (also a database constraint). An operator records the checks
-    they made themselves; the PM or special inspector any."""
-    _require("may_record_checks", user, project,
-             _("Only the contractor's project manager, special inspector or operators can record mutual checks."))
-    from apps.accounts.enums import ProjectRole
-    from apps.projects.rules import active_roles
-
-    if checker != user and not (active_roles(user, project) & {ProjectRole.CONTRACTOR_PM,
-                                                                 ProjectRole.CONTRACTOR_INSPECTOR}):
-        raise PermissionDenied(_("Operators record the mutual checks they made themselves only."))
+    checker is never the producer (``validators.checker_is_not_producer``, also a database
+    constraint). An operator records the checks they made themselves; the PM or special
+    inspector any."""
+    require("batches.may_record_mutual_checks", user, project)
+    if checker != user:
+        require("batches.may_record_mutual_checks_of_others", user, project)
     _staff(producer, project, field="producer", label=_("The producer"))
     _staff(checker, project, field="checker", label=_("The checker"))
-    if producer.pk == checker.pk:
-        raise DomainError(_("The checker must not be the producer: a mutual check is made by a colleague."),
-                          field="checker")
+    checker_is_not_producer(producer, checker)
     date = _day(date, field="date", label=_("The date"))
-    process_step = _text(process_step, field="process_step", label=_("The process step"), max_length=STEP_MAX)
+    process_step = clean_line(process_step, field="process_step", label=_("The process step"), max_length=STEP_MAX)
     checked_count = _count(checked_count, field="checked_count", label=_("The checked count"), minimum=1)
     nonconforming_count = _count(nonconforming_count, field="nonconforming_count",
                                  label=_("The nonconforming count"))
     if nonconforming_count > checked_count:
         raise DomainError(_("The nonconforming count cannot exceed the checked count."), field="nonconforming_count")
-    findings = _text(findings, field="findings", label=_("The findings"), required=False)
+    findings = clean_text(findings, field="findings", label=_("The findings"), required=False, max_length=TEXT_MAX)
     _check_batch(project, batch)
     _working(project)
     with transaction.atomic(), history_context(user=user):
@@ -331,22 +297,18 @@ def record_mutual_check(*, project: Project, user, producer, checker, date: dt.d
             with transaction.atomic():
                 save_with_history(check, reason=_("Mutual check recorded"))
         except IntegrityError as exc:
-            raise DomainError(_("The checker must not be the producer: a mutual check is made by a colleague."),
-                              field="checker") from exc
+            raise DomainError(str(CHECKER_NOT_PRODUCER), field="checker") from exc
     return check
 
 
-def record_special_inspection(*, batch: Batch, user, date: dt.date, checked_count: int, conclusion: str,
+def special_inspection_record(*, batch: Batch, user, date: dt.date, checked_count: int, conclusion: str,
                               nonconforming_count: int = 0, findings: str = "", inspector=None,
                               nonconforming_positions: Iterable[int] = ()) -> SpecialInspection:
     """专检 (§6.2.1 c): the special inspector's final inspection of a draft batch before it is
     submitted. The positions of the items found nonconforming mark those items as not passed
     by the contractor; the latest special inspection decides (items it does not list count as
     passed again: they were rectified)."""
-    from apps.accounts.enums import ProjectRole
-
-    _require("may_record_special_inspection", user, batch,
-             _("Only the contractor's project manager or special inspector can record a special inspection."))
+    require("batches.may_record_special_inspection", user, batch)
     inspector = inspector or user
     project = batch.project
     _staff(inspector, project, field="inspector", label=_("The special inspector"),
@@ -359,8 +321,8 @@ def record_special_inspection(*, batch: Batch, user, date: dt.date, checked_coun
         raise DomainError(_("The nonconforming count cannot exceed the checked count."), field="nonconforming_count")
     if conclusion not in InspectionConclusion.values:
         raise DomainError(_("Choose the conclusion: passed or failed."), field="conclusion")
-    findings = _text(findings, field="findings", label=_("The findings"),
-                     required=conclusion == InspectionConclusion.FAILED)
+    findings = clean_text(findings, field="findings", label=_("The findings"),
+                          required=conclusion == InspectionConclusion.FAILED, max_length=TEXT_MAX)
     try:
         positions = sorted({int(p) for p in nonconforming_positions or ()})
     except (TypeError, ValueError):
@@ -370,7 +332,7 @@ def record_special_inspection(*, batch: Batch, user, date: dt.date, checked_coun
         raise DomainError(_("More nonconforming items are listed (%(n)d) than the nonconforming count.")
                           % {"n": len(positions)}, field="nonconforming_positions")
     with transaction.atomic(), history_context(user=user):
-        locked = _lock_batch(batch)
+        locked = lock(batch, related=("project",))
         if locked.status != BatchStatus.DRAFT:
             raise DomainError(_("The special inspection is recorded before the batch is submitted."),
                               code="illegal_transition")
@@ -436,11 +398,11 @@ def submission_refusals(batch: Batch) -> list[str]:
     return reasons
 
 
-def submit_batch(batch: Batch, user) -> Batch:
+def batch_submit(*, batch: Batch, user, expected_version: int | None = None) -> Batch:
     """The contractor PM submits the batch to the client for sampling inspection (§5.2.2)."""
-    _require("may_submit_batch", user, batch, _("Only the contractor's project manager can submit a batch."))
+    require("batches.may_submit_batch", user, batch)
     with transaction.atomic(), history_context(user=user):
-        locked = _lock_batch(batch)
+        locked = lock(batch, expected_version=expected_version, related=("project",))
         refusals = submission_refusals(locked)
         if refusals:
             code = "illegal_transition"
@@ -453,22 +415,21 @@ def submit_batch(batch: Batch, user) -> Batch:
         save_with_history(locked, reason=_("Batch %(n)d submitted for sampling inspection") % {"n": locked.number},
                           update_fields=["status", "submitted_at", "submitted_by", "version", "updated_at"])
         project = locked.project
-        _notify(recipients=_member_users(project, INSPECTOR_ROLES, project.client_id),
-                key=f"batches:{locked.pk}:submitted",
-                title=_("Batch %(n)d submitted for sampling inspection (%(project)s)")
-                % {"n": locked.number, "project": project.name},
-                link=locked.get_absolute_url(), project=project)
+        notify(recipients=_member_users(project, CLIENT_INSPECTORS, project.client_id),
+               key=f"batches:{locked.pk}:submitted",
+               title=_("Batch %(n)d submitted for sampling inspection (%(project)s)")
+               % {"n": locked.number, "project": project.name},
+               link=locked.get_absolute_url(), project=project, kind="batches")
     return locked
 
 
 # ---------------------------------------------------------------- called by apps.lot_inspection
 
-def start_inspection(batch: Batch, user) -> Batch:
+def batch_inspection_start(*, batch: Batch, user, expected_version: int | None = None) -> Batch:
     """SUBMITTED → UNDER_INSPECTION (the client opened its sampling inspection)."""
-    _require("may_inspect_batch", user, batch,
-             _("Only the client's project lead or quality inspector can inspect a batch."))
+    require("batches.may_inspect_batch", user, batch)
     with transaction.atomic(), history_context(user=user):
-        locked = _lock_batch(batch)
+        locked = lock(batch, expected_version=expected_version, related=("project",))
         if locked.status != BatchStatus.SUBMITTED:
             raise DomainError(_("Only a submitted batch can be inspected (this one is %(s)s).")
                               % {"s": locked.get_status_display()}, code="illegal_transition")
@@ -483,14 +444,13 @@ def start_inspection(batch: Batch, user) -> Batch:
     return locked
 
 
-def record_decision(batch: Batch, *, accepted: bool, user) -> Batch:
+def batch_decision_record(*, batch: Batch, user, accepted: bool, expected_version: int | None = None) -> Batch:
     """UNDER_INSPECTION → ACCEPTED or NOT_ACCEPTED (marked for rectification)."""
-    _require("may_inspect_batch", user, batch,
-             _("Only the client's project lead or quality inspector can decide on a batch."))
+    require("batches.may_decide_batch", user, batch)
     if not isinstance(accepted, bool):
         raise DomainError(_("Say whether the batch is accepted."), field="accepted")
     with transaction.atomic(), history_context(user=user):
-        locked = _lock_batch(batch)
+        locked = lock(batch, expected_version=expected_version, related=("project",))
         if locked.status != BatchStatus.UNDER_INSPECTION:
             raise DomainError(_("Only a batch under inspection can be decided (this one is %(s)s).")
                               % {"s": locked.get_status_display()}, code="illegal_transition")
@@ -505,24 +465,23 @@ def record_decision(batch: Batch, *, accepted: bool, user) -> Batch:
         save_with_history(locked, reason=reason,
                           update_fields=["status", "decided_at", "decided_by", "version", "updated_at"])
         project = locked.project
-        _notify(recipients=_member_users(project, {"contractor_pm", "contractor_inspector"}, project.contractor_id),
-                key=f"batches:{locked.pk}:decided",
-                title=(_("Batch %(n)d accepted (%(project)s)") if accepted
-                       else _("Batch %(n)d not accepted: rectify and resubmit (%(project)s)"))
-                % {"n": locked.number, "project": project.name},
-                link=locked.get_absolute_url(), project=project)
+        notify(recipients=_member_users(project, CONTRACTOR_RECIPIENTS, project.contractor_id),
+               key=f"batches:{locked.pk}:decided",
+               title=(_("Batch %(n)d accepted (%(project)s)") if accepted
+                      else _("Batch %(n)d not accepted: rectify and resubmit (%(project)s)"))
+               % {"n": locked.number, "project": project.name},
+               link=locked.get_absolute_url(), project=project, kind="batches")
     return locked
 
 
-def resubmit_batch(batch: Batch, user) -> Batch:
+def batch_resubmit(*, batch: Batch, user, expected_version: int | None = None) -> Batch:
     """A not-accepted batch, once rectified, comes back as a new draft batch linked by
     ``resubmission_of`` with the same service type, unit and item list; the old one becomes
     RESUBMITTED. The new draft needs its own special inspection before it is submitted."""
-    _require("may_resubmit_batch", user, batch,
-             _("Only the contractor's project manager can resubmit a batch."))
+    require("batches.may_resubmit_batch", user, batch)
     with transaction.atomic(), history_context(user=user):
-        locked_project = Project.objects.select_for_update().get(pk=batch.project_id)
-        locked = _lock_batch(batch)
+        locked_project = lock(Project, pk=batch.project_id)
+        locked = lock(batch, expected_version=expected_version, related=("project",))
         if locked.status != BatchStatus.NOT_ACCEPTED:
             raise DomainError(_("Only a batch that was not accepted can be resubmitted (this one is %(s)s).")
                               % {"s": locked.get_status_display()}, code="illegal_transition")

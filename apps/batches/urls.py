@@ -14,6 +14,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/import/", views.import_items, name="import"),
     path("<int:pk>/special-inspection/", views.special_inspection, name="special_inspection"),
-    path("<int:pk>/submit/", views.submit, name="submit"),
-    path("<int:pk>/resubmit/", views.resubmit, name="resubmit"),
+    path("<int:pk>/submit/", views.BatchTransition.as_view(target="submit"), name="submit"),
+    path("<int:pk>/resubmit/", views.BatchTransition.as_view(target="resubmit"), name="resubmit"),
 ]

@@ -1,19 +1,27 @@
-"""Thin views: scoped lookup, role check, form, one service call, message, redirect."""
+"""Thin views: scoped lookup, rule, form, one service call, message, redirect.
+
+A refused rule is the 403 page with the rule's sentence (``require``); a refusal of the
+service is shown on the form or as a message (``show_refusal``). Submitting and resubmitting a
+batch are the targets of :class:`BatchTransition`.
+"""
 
 from __future__ import annotations
 
-import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from apps.core.errors import DomainError, PermissionDenied
+from apps.core.errors import DomainError
+from apps.core.permissions import allowed, require
+from apps.core.refusals import show_refusal
+from apps.core.transitions import Target, TransitionView
+from apps.projects.rules import is_contractor_side
 from apps.projects.selectors import project_for_user
 
 from . import selectors, services
@@ -28,28 +36,9 @@ from .forms import (
     SpecialInspectionForm,
 )
 from .imports import MAX_FILE_BYTES, parse_item_file
-from .rules import is_contractor_side
 
 PAGE_SIZE = 25
 ITEMS_PAGE_SIZE = 100
-
-
-def _deny_unless(rule: str, user, obj) -> None:
-    if not rules.test_rule(f"batches.{rule}", user, obj):
-        raise DjangoPermissionDenied
-
-
-def _apply_domain_error(form, exc: DomainError) -> None:
-    if isinstance(exc, PermissionDenied):
-        raise DjangoPermissionDenied from None
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
-    for line in exc.details:
-        form.add_error(field, line)
-
-
-def _can(rule: str, user, obj) -> bool:
-    return rules.test_rule(f"batches.{rule}", user, obj)
 
 
 # ---------------------------------------------------------------- list, create, edit
@@ -71,7 +60,7 @@ def project_batches(request, project_id):
     return render(request, "batches/project.html", {
         "project": project, "page": page, "filters": filters, "query": urlencode(query),
         "counts": selectors.status_counts(selectors.batches_for(request.user, project)),
-        "can_create": _can("can_create_batch", request.user, project),
+        "can_create": allowed("batches.can_create_batch", request.user, project),
         "is_contractor": is_contractor_side(request.user, project),
     })
 
@@ -79,13 +68,13 @@ def project_batches(request, project_id):
 @login_required
 def create(request, project_id):
     project = project_for_user(request.user, project_id)
-    _deny_unless("may_create_batch", request.user, project)
+    require("batches.may_create_batch", request.user, project)
     form = BatchForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         try:
-            batch = services.create_batch(project=project, user=request.user, **form.cleaned_data)
+            batch = services.batch_create(project=project, user=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            show_refusal(exc, form=form)
         else:
             messages.success(request, _("Draft batch %(n)d created. Import its item list next.") % {"n": batch.number})
             return redirect(batch)
@@ -95,8 +84,8 @@ def create(request, project_id):
 @login_required
 def edit(request, pk):
     batch = selectors.batch_for_user(request.user, pk)
-    _deny_unless("may_edit_batch", request.user, batch)
-    if batch.status != BatchStatus.DRAFT:
+    require("batches.may_edit_batch", request.user, batch)
+    if not allowed("batches.batch_is_draft", request.user, batch):
         messages.error(request, _("Only a draft batch can be changed (this one is %(s)s).")
                        % {"s": batch.get_status_display()})
         return redirect(batch)
@@ -113,9 +102,9 @@ def edit(request, pk):
         except ValueError:
             version = -1
         try:
-            services.update_batch(batch=batch, user=request.user, expected_version=version, **data)
+            services.batch_update(batch=batch, user=request.user, expected_version=version, **data)
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            show_refusal(exc, form=form)
         else:
             messages.success(request, _("Batch saved."))
             return redirect(batch)
@@ -129,7 +118,7 @@ def detail(request, pk):
     batch = selectors.batch_for_user(request.user, pk)
     user = request.user
     items = Paginator(selectors.items_of(batch), ITEMS_PAGE_SIZE).get_page(request.GET.get("page"))
-    can_submit = _can("can_submit_batch", user, batch)
+    can_submit = allowed("batches.can_submit_batch", user, batch)
     return render(request, "batches/detail.html", {
         "project": batch.project, "batch": batch, "items": items, "summary": selectors.batch_summary(batch),
         "special_inspections": list(selectors.special_inspections_of(batch)),
@@ -137,19 +126,19 @@ def detail(request, pk):
         "self_checks": list(batch.self_checks.select_related("operator").order_by("-date", "pk")[:50]),
         "mutual_checks": list(batch.mutual_checks.select_related("producer", "checker").order_by("-date", "pk")[:50]),
         "resubmissions": list(batch.resubmissions.all()),
-        "can_edit": _can("can_edit_batch", user, batch),
-        "can_special": _can("can_record_special_inspection", user, batch),
-        "may_submit": _can("may_submit_batch", user, batch),
+        "can_edit": allowed("batches.can_edit_batch", user, batch),
+        "can_special": allowed("batches.can_record_special_inspection", user, batch),
+        "may_submit": allowed("batches.may_submit_batch", user, batch),
         "can_submit": can_submit,
         "refusals": services.submission_refusals(batch) if can_submit else [],
-        "can_resubmit": _can("can_resubmit_batch", user, batch),
+        "can_resubmit": allowed("batches.can_resubmit_batch", user, batch),
     })
 
 
 @login_required
 def import_items(request, pk):
     batch = selectors.batch_for_user(request.user, pk)
-    _deny_unless("may_edit_batch", request.user, batch)
+    require("batches.may_edit_batch", request.user, batch)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -158,9 +147,9 @@ def import_items(request, pk):
                 raise DomainError(_("The file is too large (at most %(n)d MB).")
                                   % {"n": MAX_FILE_BYTES // (1024 * 1024)}, field="file")
             rows = parse_item_file(upload.read(), upload.name)
-            batch = services.replace_items(batch=batch, user=request.user, rows=rows)
+            batch = services.batch_items_replace(batch=batch, user=request.user, rows=rows)
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            show_refusal(exc, form=form)
         else:
             messages.success(request, _("%(n)d items imported.") % {"n": batch.quantity})
             return redirect(batch)
@@ -171,53 +160,36 @@ def import_items(request, pk):
 @login_required
 def special_inspection(request, pk):
     batch = selectors.batch_for_user(request.user, pk)
-    _deny_unless("may_record_special_inspection", request.user, batch)
+    require("batches.may_record_special_inspection", request.user, batch)
     inspectors = selectors.special_inspectors(batch.project)
     default = inspectors.filter(pk=request.user.pk).first() or inspectors.first()
     form = SpecialInspectionForm(request.POST or None, inspectors=inspectors,
                                  initial={"checked_count": batch.quantity or None, "inspector": default})
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_special_inspection(batch=batch, user=request.user, **form.cleaned_data)
+            services.special_inspection_record(batch=batch, user=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            show_refusal(exc, form=form)
         else:
             messages.success(request, _("Special inspection recorded."))
             return redirect(batch)
     return render(request, "batches/special.html", {"project": batch.project, "batch": batch, "form": form})
 
 
-@login_required
-@require_POST
-def submit(request, pk):
-    batch = selectors.batch_for_user(request.user, pk)
-    _deny_unless("may_submit_batch", request.user, batch)
-    try:
-        services.submit_batch(batch, request.user)
-    except DomainError as exc:
-        if isinstance(exc, PermissionDenied):
-            raise DjangoPermissionDenied from None
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Batch submitted. The client will inspect it."))
-    return redirect(batch)
+class BatchTransition(TransitionView):
+    """Submit and resubmit: buttons on the batch page (``post_only``); a refusal comes back
+    to the batch as a message. A resubmission leads to the new draft it created."""
 
-
-@login_required
-@require_POST
-def resubmit(request, pk):
-    batch = selectors.batch_for_user(request.user, pk)
-    _deny_unless("may_resubmit_batch", request.user, batch)
-    try:
-        new = services.resubmit_batch(batch, request.user)
-    except DomainError as exc:
-        if isinstance(exc, PermissionDenied):
-            raise DjangoPermissionDenied from None
-        messages.error(request, exc.message)
-        return redirect(batch)
-    messages.success(request, _("Rectified batch created as draft %(n)d: record its special inspection, then "
-                                "submit it.") % {"n": new.number})
-    return redirect(new)
+    lookup = staticmethod(selectors.batch_for_user)
+    entity = "batch"
+    targets = {
+        "submit": Target(rule="batches.may_submit_batch", service=services.batch_submit,
+                         success=gettext_lazy("Batch submitted. The client will inspect it."), post_only=True),
+        "resubmit": Target(rule="batches.may_resubmit_batch", service=services.batch_resubmit,
+                           success=gettext_lazy("Rectified batch created as a new draft: record its special "
+                                                "inspection, then submit it."),
+                           post_only=True, to_result=True),
+    }
 
 
 # ---------------------------------------------------------------- three-level records (fast entry)
@@ -238,7 +210,7 @@ def _checks_context(request, project, **forms_):
     self_form, mutual_form = _check_forms(request, project, **forms_)
     return {
         "project": project, "self_form": self_form, "mutual_form": mutual_form, "steps": PROCESS_STEPS,
-        "can_record": _can("can_record_checks", request.user, project),
+        "can_record": allowed("batches.can_record_checks", request.user, project),
         "self_page": Paginator(selectors.self_checks_of_project(project).order_by("-date", "-pk"), 50).get_page(
             request.GET.get("self_page")),
         "mutual_page": Paginator(selectors.mutual_checks_of_project(project).order_by("-date", "-pk"), 50).get_page(
@@ -255,7 +227,8 @@ def checks(request, project_id):
 
 def _add_check(request, project_id, *, kind: str):
     project = project_for_user(request.user, project_id)
-    _deny_unless("may_record_checks", request.user, project)
+    require("batches.may_record_self_checks" if kind == "self" else "batches.may_record_mutual_checks",
+            request.user, project)
     staff = selectors.filed_staff(project)
     batches = selectors.batches_for(request.user, project).filter(status=BatchStatus.DRAFT)
     form_class = SelfCheckForm if kind == "self" else MutualCheckForm
@@ -263,12 +236,10 @@ def _add_check(request, project_id, *, kind: str):
     saved = None
     if form.is_valid():
         try:
-            if kind == "self":
-                saved = services.record_self_check(project=project, user=request.user, **form.cleaned_data)
-            else:
-                saved = services.record_mutual_check(project=project, user=request.user, **form.cleaned_data)
+            record = services.self_check_record if kind == "self" else services.mutual_check_record
+            saved = record(project=project, user=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            show_refusal(exc, form=form)
     if saved is not None:
         # Keep operator, date, step and batch for the next row; clear the counts.
         keep = {k: form.cleaned_data.get(k) for k in ("operator", "producer", "checker", "date", "process_step",

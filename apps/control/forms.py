@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import DateInput, MultipleFileField
 from apps.core.forms import StyledForm as _Styled
+from apps.core.text import LineField, TextField
 from apps.projects.enums import RiskLevel
 
 from .enums import (
@@ -51,11 +53,11 @@ class ProjectForm(_Styled):
 
 class RiskPointForm(ProjectForm):
     category = forms.ChoiceField(label=_("category"), choices=RiskCategory.choices)
-    description = forms.CharField(label=_("risk description"), max_length=TEXT_MAX, widget=_area())
+    description = TextField(label=_("risk description"), max_length=TEXT_MAX, widget=_area())
     level = forms.ChoiceField(label=_("risk level"), choices=[("", _("not rated yet")), *RiskLevel.choices],
                               required=False, help_text=_("Only the client's project lead rates risk points."))
-    control_measures = forms.CharField(label=_("control measures"), max_length=TEXT_MAX, widget=_area(),
-                                       required=False)
+    control_measures = TextField(label=_("control measures"), max_length=TEXT_MAX, widget=_area(),
+                                 required=False)
     owner = PersonChoiceField(label=_("responsible person"), queryset=None, required=False)
 
     def __init__(self, *args, can_rate: bool = False, editing: bool = False, **kwargs):
@@ -67,34 +69,35 @@ class RiskPointForm(ProjectForm):
 
 class RiskRateForm(_Styled):
     level = forms.ChoiceField(label=_("risk level"), choices=RiskLevel.choices, widget=forms.RadioSelect)
-    reason = forms.CharField(label=_("reason"), max_length=TEXT_MAX, widget=_area(2), required=False)
+    reason = TextField(label=_("reason"), max_length=TEXT_MAX, widget=_area(2), required=False)
 
 
 class ReasonForm(_Styled):
-    reason = forms.CharField(label=_("reason"), max_length=TEXT_MAX, widget=_area())
+    reason = TextField(label=_("reason"), max_length=TEXT_MAX, widget=_area())
 
 
 class AssessmentForm(_Styled):
     trigger = forms.ChoiceField(label=_("trigger"), choices=[("", _("from the open requests")),
                                                               *AssessmentTrigger.choices], required=False)
-    assessed_on = forms.DateField(label=_("assessment date"), widget=DateInput(), required=False)
-    conclusion = forms.CharField(label=_("conclusion"), max_length=TEXT_MAX, widget=_area(4))
+    assessed_on = forms.DateField(label=_("assessment date"), widget=DateInput(), required=False,
+                                  initial=timezone.localdate)
+    conclusion = TextField(label=_("conclusion"), max_length=TEXT_MAX, widget=_area(4))
     resulting_level = forms.ChoiceField(
         label=_("project risk level"), choices=[("", _("the highest level of the points")), *RiskLevel.choices],
         required=False)
-    level_reason = forms.CharField(label=_("reason for a different level"), max_length=TEXT_MAX, widget=_area(2),
-                                   required=False)
+    level_reason = TextField(label=_("reason for a different level"), max_length=TEXT_MAX, widget=_area(2),
+                             required=False)
 
 
 # ---------------------------------------------------------------- change requests
 
 class ChangeRequestForm(_Styled):
     category = forms.ChoiceField(label=_("what changes"), choices=ChangeCategory.choices)
-    title = forms.CharField(label=_("change in brief"), max_length=200)
-    description = forms.CharField(label=_("proposed change"), max_length=TEXT_MAX, widget=_area(4))
-    reason = forms.CharField(label=_("reason for the change"), max_length=TEXT_MAX, widget=_area())
-    quality_impact = forms.CharField(label=_("impact on quality"), max_length=TEXT_MAX, widget=_area(),
-                                     help_text=_("§6.4.2: state how the change affects quality."))
+    title = LineField(label=_("change in brief"), max_length=200)
+    description = TextField(label=_("proposed change"), max_length=TEXT_MAX, widget=_area(4))
+    reason = TextField(label=_("reason for the change"), max_length=TEXT_MAX, widget=_area())
+    quality_impact = TextField(label=_("impact on quality"), max_length=TEXT_MAX, widget=_area(),
+                               help_text=_("§6.4.2: state how the change affects quality."))
     touches_plan = forms.BooleanField(label=_("changes the implementation plan"), required=False,
                                       help_text=_("If approved, a new plan version is opened for review."))
     is_major = forms.BooleanField(label=_("major change (重大变更)"), required=False,
@@ -103,30 +106,30 @@ class ChangeRequestForm(_Styled):
 
 
 class ChangeApproveForm(_Styled):
-    opinion = forms.CharField(label=_("client's opinion"), max_length=TEXT_MAX, widget=_area(), required=False)
+    opinion = TextField(label=_("client's opinion"), max_length=TEXT_MAX, widget=_area(), required=False)
     is_major = forms.BooleanField(label=_("major change (重大变更)"), required=False)
     password = forms.CharField(label=_("your password (signature)"), widget=forms.PasswordInput,
                                help_text=_("The approval is your written signature (批准)."))
 
 
 class ChangeRejectForm(_Styled):
-    opinion = forms.CharField(label=_("reasons for rejecting"), max_length=TEXT_MAX, widget=_area())
+    opinion = TextField(label=_("reasons for rejecting"), max_length=TEXT_MAX, widget=_area())
 
 
 class NoteForm(_Styled):
-    note = forms.CharField(label=_("how it was implemented"), max_length=TEXT_MAX, widget=_area())
+    note = TextField(label=_("how it was implemented"), max_length=TEXT_MAX, widget=_area())
 
 
 # ---------------------------------------------------------------- meetings
 
 class MeetingForm(_Styled):
     kind = forms.ChoiceField(label=_("kind of meeting"), choices=MeetingKind.choices)
-    held_on = forms.DateField(label=_("date of the meeting"), widget=DateInput())
-    location = forms.CharField(label=_("place"), max_length=200, required=False)
-    chair = forms.CharField(label=_("chaired by"), max_length=100)
-    attendees = forms.CharField(label=_("attendees"), max_length=TEXT_MAX, widget=_area(2))
-    agenda = forms.CharField(label=_("topics"), max_length=TEXT_MAX, widget=_area())
-    minutes = forms.CharField(label=_("minutes (会议纪要)"), max_length=LONG_TEXT_MAX, widget=_area(8))
+    held_on = forms.DateField(label=_("date of the meeting"), widget=DateInput(), initial=timezone.localdate)
+    location = LineField(label=_("place"), max_length=200, required=False)
+    chair = LineField(label=_("chaired by"), max_length=100)
+    attendees = TextField(label=_("attendees"), max_length=TEXT_MAX, widget=_area(2))
+    agenda = TextField(label=_("topics"), max_length=TEXT_MAX, widget=_area())
+    minutes = TextField(label=_("minutes (会议纪要)"), max_length=LONG_TEXT_MAX, widget=_area(8))
 
 
 class MeetingCreateForm(MeetingForm):
@@ -134,7 +137,7 @@ class MeetingCreateForm(MeetingForm):
 
 
 class ActionItemForm(ProjectForm):
-    description = forms.CharField(label=_("action item"), max_length=TEXT_MAX, widget=_area(2))
+    description = TextField(label=_("action item"), max_length=TEXT_MAX, widget=_area(2))
     owner_party = forms.ChoiceField(label=_("responsible party"), choices=ActionOwnerParty.choices)
     owner = PersonChoiceField(label=_("responsible person"), queryset=None, required=False)
     due_date = forms.DateField(label=_("due date"), widget=DateInput())
@@ -145,17 +148,17 @@ class ActionItemForm(ProjectForm):
 
 
 class ResultForm(_Styled):
-    result = forms.CharField(label=_("result"), max_length=TEXT_MAX, widget=_area())
+    result = TextField(label=_("result"), max_length=TEXT_MAX, widget=_area())
 
 
 # ---------------------------------------------------------------- quality reports
 
 class ReportTextsForm(_Styled):
-    summary = forms.CharField(label=_("summary of quality"), max_length=LONG_TEXT_MAX, widget=_area(5))
-    problems = forms.CharField(label=_("main problems and causes"), max_length=TEXT_MAX, widget=_area(),
-                               required=False)
-    next_steps = forms.CharField(label=_("measures for the next period"), max_length=TEXT_MAX, widget=_area(),
-                                 required=False)
+    summary = TextField(label=_("summary of quality"), max_length=LONG_TEXT_MAX, widget=_area(5))
+    problems = TextField(label=_("main problems and causes"), max_length=TEXT_MAX, widget=_area(),
+                         required=False)
+    next_steps = TextField(label=_("measures for the next period"), max_length=TEXT_MAX, widget=_area(),
+                           required=False)
 
 
 class ReportPrepareForm(ReportTextsForm):
@@ -165,21 +168,21 @@ class ReportPrepareForm(ReportTextsForm):
 
 
 class ReportAcknowledgeForm(_Styled):
-    comment = forms.CharField(label=_("client's comments"), max_length=TEXT_MAX, widget=_area(), required=False)
+    comment = TextField(label=_("client's comments"), max_length=TEXT_MAX, widget=_area(), required=False)
     next_report_due = forms.DateField(label=_("next report due by"), widget=DateInput(), required=False)
 
 
 # ---------------------------------------------------------------- progress plan
 
 class MilestoneForm(_Styled):
-    name = forms.CharField(label=_("stage"), max_length=200)
+    name = LineField(label=_("stage"), max_length=200)
     planned_start = forms.DateField(label=_("planned start"), widget=DateInput())
     planned_end = forms.DateField(label=_("planned end"), widget=DateInput())
     planned_quantity = forms.IntegerField(label=_("planned quantity"), min_value=0, required=False)
 
 
 class MilestoneStartForm(_Styled):
-    actual_start = forms.DateField(label=_("actual start"), widget=DateInput())
+    actual_start = forms.DateField(label=_("actual start"), widget=DateInput(), initial=timezone.localdate)
 
 
 class MilestoneProgressForm(_Styled):
@@ -187,29 +190,29 @@ class MilestoneProgressForm(_Styled):
 
 
 class MilestoneCompleteForm(_Styled):
-    actual_end = forms.DateField(label=_("actual end"), widget=DateInput())
+    actual_end = forms.DateField(label=_("actual end"), widget=DateInput(), initial=timezone.localdate)
     actual_quantity = forms.IntegerField(label=_("quantity done"), min_value=0, required=False)
 
 
 class MilestoneHoldForm(_Styled):
-    reason = forms.CharField(label=_("quality reason"), max_length=TEXT_MAX, widget=_area())
+    reason = TextField(label=_("quality reason"), max_length=TEXT_MAX, widget=_area())
     new_planned_end = forms.DateField(label=_("new planned end"), widget=DateInput(), required=False)
 
 
 class MilestoneResumeForm(_Styled):
-    note = forms.CharField(label=_("what was resolved"), max_length=TEXT_MAX, widget=_area(2))
+    note = TextField(label=_("what was resolved"), max_length=TEXT_MAX, widget=_area(2))
 
 
 # ---------------------------------------------------------------- improvement plans
 
 class ImprovementForm(ProjectForm):
     source = forms.ChoiceField(label=_("based on"), choices=ImprovementSource.choices)
-    problem_analysis = forms.CharField(label=_("problems and their causes"), max_length=TEXT_MAX, widget=_area(4))
-    target = forms.CharField(label=_("improvement target"), max_length=TEXT_MAX, widget=_area(2))
+    problem_analysis = TextField(label=_("problems and their causes"), max_length=TEXT_MAX, widget=_area(4))
+    target = TextField(label=_("improvement target"), max_length=TEXT_MAX, widget=_area(2))
     owner = PersonChoiceField(label=_("responsible person"), queryset=None)
-    path = forms.CharField(label=_("implementation path"), max_length=TEXT_MAX, widget=_area(4))
+    path = TextField(label=_("implementation path"), max_length=TEXT_MAX, widget=_area(4))
     deadline = forms.DateField(label=_("completion deadline"), widget=DateInput())
-    verification_method = forms.CharField(label=_("verification method"), max_length=TEXT_MAX, widget=_area(2))
+    verification_method = TextField(label=_("verification method"), max_length=TEXT_MAX, widget=_area(2))
 
     def __init__(self, *args, **kwargs):
         from apps.accounts.enums import CONTRACTOR_ROLES
@@ -219,17 +222,20 @@ class ImprovementForm(ProjectForm):
 
 
 class CommentForm(_Styled):
-    comment = forms.CharField(label=_("comments"), max_length=TEXT_MAX, widget=_area(), required=False)
+    comment = TextField(label=_("comments"), max_length=TEXT_MAX, widget=_area(), required=False)
 
 
 class CompletionForm(_Styled):
-    completion_report = forms.CharField(label=_("what was done"), max_length=TEXT_MAX, widget=_area(4))
+    completion_report = TextField(label=_("what was done"), max_length=TEXT_MAX, widget=_area(4))
 
 
 class VerifyForm(_Styled):
     effective = forms.ChoiceField(label=_("effect"), choices=[("yes", _("effective")), ("no", _("not effective"))],
                                   widget=forms.RadioSelect)
-    verification_record = forms.CharField(label=_("verification record (验证记录)"), max_length=TEXT_MAX,
-                                          widget=_area(4))
+    verification_record = TextField(label=_("verification record (验证记录)"), max_length=TEXT_MAX,
+                                    widget=_area(4))
     new_deadline = forms.DateField(label=_("new completion deadline"), widget=DateInput(), required=False,
                                    help_text=_("Required when the plan did not take effect."))
+
+    def clean_effective(self) -> bool:
+        return self.cleaned_data["effective"] == "yes"

@@ -11,11 +11,19 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.projects.enums import RiskLevel
+from apps.core.permissions import allowed
 from apps.projects.models import Project
 from apps.projects.selectors import projects_visible_to
 
-from .enums import ActionState, ChangeState, ImprovementState, MilestoneState, ReportState, RequestState, RiskPointStatus
+from .enums import (
+    ActionState,
+    ChangeState,
+    ImprovementState,
+    MilestoneState,
+    ReportState,
+    RequestState,
+    RiskPointStatus,
+)
 from .models import (
     LEVEL_RANK,
     ActionItem,
@@ -66,6 +74,27 @@ def milestone_for_user(user, pk) -> ProgressMilestone:
 
 def improvement_plan_for_user(user, pk) -> ImprovementPlan:
     return _scoped(ImprovementPlan, user, pk, ("owner", "prepared_by", "filed_by", "verified_by"))
+
+
+# A draft report or improvement plan is the contractor's own until it is submitted: anyone else
+# gets 404 (rules ``control.can_see_report`` / ``control.can_see_improvement``; staff see all).
+
+def _sees_drafts(user, project: Project) -> bool:
+    return user.organization_id == project.contractor_id or user.is_superuser
+
+
+def visible_quality_report_for_user(user, pk) -> QualityReport:
+    report = quality_report_for_user(user, pk)
+    if not (user.is_superuser or allowed("control.can_see_report", user, report)):
+        raise Http404
+    return report
+
+
+def visible_improvement_plan_for_user(user, pk) -> ImprovementPlan:
+    plan = improvement_plan_for_user(user, pk)
+    if not (user.is_superuser or allowed("control.can_see_improvement", user, plan)):
+        raise Http404
+    return plan
 
 
 # ---------------------------------------------------------------- per project
@@ -119,12 +148,22 @@ def quality_reports(project: Project) -> QuerySet[QualityReport]:
     return project.quality_reports.select_related("prepared_by", "acknowledged_by").order_by("-period_end", "-number")
 
 
+def visible_quality_reports(user, project: Project) -> QuerySet[QualityReport]:
+    reports = quality_reports(project)
+    return reports if _sees_drafts(user, project) else reports.exclude(state=ReportState.DRAFT)
+
+
 def milestones(project: Project) -> QuerySet[ProgressMilestone]:
     return project.progress_milestones.order_by("sequence", "pk")
 
 
 def improvement_plans(project: Project) -> QuerySet[ImprovementPlan]:
     return project.improvement_plans.select_related("owner", "prepared_by").order_by("-number")
+
+
+def visible_improvement_plans(user, project: Project) -> QuerySet[ImprovementPlan]:
+    plans = improvement_plans(project)
+    return plans if _sees_drafts(user, project) else plans.exclude(state=ImprovementState.DRAFT)
 
 
 def project_summary(project: Project) -> dict:

@@ -8,20 +8,21 @@ own the records. See docs/api.md.
 from __future__ import annotations
 
 import django_filters
-import rules
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from apps.core.rest.base import ApiViewSet, api_schema
-from apps.projects.rest import ProjectScopedMixin
 from apps.accounts.serializers import OrganizationRefSerializer
+from apps.core.permissions import allowed
+from apps.core.rest.actions import transition_action
+from apps.core.rest.base import ApiViewSet, api_schema
+from apps.core.rest.fields import TextField
 from apps.core.rest.serializers import UserRefSerializer
+from apps.projects.rest import ProjectScopedMixin
 
 from . import selectors, services
 from .enums import DeadlineState
@@ -64,12 +65,12 @@ class DeadlineSerializer(serializers.ModelSerializer):
     @extend_schema_field(DeadlinePermissionsSerializer)
     def get_permissions(self, deadline) -> dict:
         user = self.context["request"].user
-        return {"meet": rules.test_rule("deadlines.can_meet_deadline", user, deadline),
-                "waive": rules.test_rule("deadlines.can_waive_deadline", user, deadline)}
+        return {"meet": allowed("deadlines.can_meet_deadline", user, deadline),
+                "waive": allowed("deadlines.can_waive_deadline", user, deadline)}
 
 
 class WaiveSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=REASON_MAX_LENGTH,
+    reason = TextField(max_length=REASON_MAX_LENGTH,
                                    help_text=_("Why the deadline is let go; kept with it and in the history."))
 
 
@@ -129,26 +130,14 @@ class DeadlineViewSet(ProjectScopedMixin, ApiViewSet):
     def retrieve(self, request, project_pk=None, pk=None):
         return Response(self._data(self.get_object()))
 
-    @api_schema(summary="Record that the deadline's work is done (met, or met late after the due date)",
-                request=None, responses=DeadlineSerializer)
-    @action(detail=True, methods=["post"])
-    def meet(self, request, project_pk=None, pk=None):
-        deadline = self.get_object()
-        self.require("deadlines.may_meet_deadline", deadline,
-                     _("Only active members of the project can close its deadlines."))
-        services.deadline_meet(deadline=deadline, user=request.user)
-        return Response(self._data(self.get_object()))
-
-    @api_schema(summary="Waive the deadline (client lead; a reason is required)",
-                request=WaiveSerializer, responses=DeadlineSerializer)
-    @action(detail=True, methods=["post"])
-    def waive(self, request, project_pk=None, pk=None):
-        deadline = self.get_object()
-        self.require("deadlines.may_waive_deadline", deadline, _("Only the client project lead can waive a deadline."))
-        data = WaiveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.deadline_waive(deadline=deadline, user=request.user, reason=data.validated_data["reason"])
-        return Response(self._data(self.get_object()))
+    meet = transition_action(
+        rule="deadlines.may_meet_deadline", service=services.deadline_meet, entity="deadline",
+        output=DeadlineSerializer,
+        summary="Record that the deadline's work is done (met, or met late after the due date)")
+    waive = transition_action(
+        rule="deadlines.may_waive_deadline", service=services.deadline_waive, entity="deadline",
+        input=WaiveSerializer, output=DeadlineSerializer,
+        summary="Waive the deadline (client lead; a reason is required)")
 
 
 def register(router, project_prefix: str) -> None:

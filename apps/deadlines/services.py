@@ -16,7 +16,6 @@ import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-import rules
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -28,8 +27,11 @@ from django.utils.translation import gettext as _
 from apps.accounts.enums import ProjectRole
 from apps.accounts.models import Jurisdiction, Organization
 from apps.core.calendar import add_working_days
-from apps.core.errors import DomainError, PermissionDenied
+from apps.core.errors import DomainError
 from apps.core.history import history_context, save_with_history
+from apps.core.locking import lock
+from apps.core.permissions import require
+from apps.core.text import clean_line, clean_text
 from apps.notifications.services import Message, notify_many
 from apps.projects.models import Project, ProjectMember
 
@@ -44,19 +46,11 @@ TITLE_MAX = Deadline._meta.get_field("title").max_length
 REASON_MAX = Deadline._meta.get_field("waive_reason").max_length
 
 
-def _require(rule: str, user, obj, message: str) -> None:
-    if not (user is not None and rules.test_rule(rule, user, obj)):
-        raise PermissionDenied(message)
-
-
 def _reason(reason: str | None, message: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
+    """A reason (multi-line text); ``message`` when it is missing."""
+    if not isinstance(reason, str) or not reason.strip():
         raise DomainError(message, field="reason")
-    if len(reason) > REASON_MAX:
-        raise DomainError(_("The reason is too long (at most %(n)d characters).") % {"n": REASON_MAX},
-                          field="reason")
-    return reason
+    return clean_text(reason, field="reason", label=_("The reason"), max_length=REASON_MAX)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -85,8 +79,10 @@ def compute_due_date(*, base_date: dt.date, amount: int, counting: str) -> dt.da
         raise DomainError(_("The due date falls outside the supported calendar."), field="amount") from exc
 
 
-def _lock(deadline: Deadline) -> Deadline:
-    locked = Deadline.objects.select_for_update().select_related("project").get(pk=deadline.pk)
+def _lock_open(deadline: Deadline) -> Deadline:
+    """The deadline's row under ``SELECT … FOR UPDATE``; refused when it is no longer open (the
+    copy in hand may be older than the row)."""
+    locked = lock(deadline, related=("project",))
     if locked.state != DeadlineState.OPEN:
         raise DomainError(_("This deadline is already closed (%(state)s).") % {"state": locked.get_state_display()},
                           code="illegal_transition")
@@ -102,7 +98,7 @@ def deadline_create(*, record: models.Model, project: Project, kind: str, title:
     the rule is kept, so the date can be recomputed. The responsible organisation must be the
     project's client or contractor; the responsible person, if given, an active member of it.
     """
-    _require("deadlines.can_create_deadline", user, project, _("Only active members of the project can set deadlines on it."))
+    require("deadlines.can_create_deadline", user, project)
     if record is None or getattr(record, "pk", None) is None:
         raise DomainError(_("A deadline must belong to a saved record."), field="record")
     if getattr(record, "project_id", project.pk) != project.pk:
@@ -112,10 +108,10 @@ def deadline_create(*, record: models.Model, project: Project, kind: str, title:
             or kind != kind.lower():
         raise DomainError(_("The deadline kind must be a short code of lowercase letters, digits and underscores."),
                           field="kind")
-    title = (title or "").strip()
-    if not title or len(title) > TITLE_MAX:
+    if not isinstance(title, str) or not title.strip() or len(title.strip()) > TITLE_MAX:
         raise DomainError(_("Give the deadline a title of at most %(n)d characters.") % {"n": TITLE_MAX},
                           field="title")
+    title = clean_line(title, field="title", label=_("The deadline's title"), max_length=TITLE_MAX)
     if responsible_org is None or responsible_org.pk not in (project.client_id, project.contractor_id):
         raise DomainError(_("The responsible organisation must be the project's client or contractor."),
                           field="responsible_org")
@@ -138,9 +134,9 @@ def deadline_create(*, record: models.Model, project: Project, kind: str, title:
 
 def deadline_meet(*, deadline: Deadline, user) -> Deadline:
     """The record is done: the deadline is ``met``, or ``missed`` (met late) after its due date."""
-    _require("deadlines.may_meet_deadline", user, deadline, _("Only active members of the project can close its deadlines."))
+    require("deadlines.may_meet_deadline", user, deadline)
     with transaction.atomic(), history_context(user=user):
-        locked = _lock(deadline)
+        locked = _lock_open(deadline)
         late = timezone.localdate() > locked.due_date
         locked.state = DeadlineState.MISSED if late else DeadlineState.MET
         locked.closed_at = timezone.now()
@@ -161,12 +157,24 @@ def deadlines_close_for_record(*, record: models.Model, user, kinds: list[str] |
         return [deadline_meet(deadline=d, user=user) for d in qs.order_by("pk")]
 
 
+def deadlines_waive_for_record(*, record: models.Model, user, reason: str, kinds: list[str] | None = None
+                               ) -> list[Deadline]:
+    """Waive every open deadline of ``record`` (optionally only these kinds) with ``reason``:
+    what an app calls when the record is withdrawn (e.g. a rectification notice issued in error)."""
+    qs = Deadline.objects.filter(content_type=ContentType.objects.get_for_model(record), object_id=record.pk,
+                                 state=DeadlineState.OPEN).select_related("project")
+    if kinds is not None:
+        qs = qs.filter(kind__in=kinds)
+    with transaction.atomic():
+        return [deadline_waive(deadline=d, user=user, reason=reason) for d in qs.order_by("pk")]
+
+
 def deadline_waive(*, deadline: Deadline, user, reason: str) -> Deadline:
     """The client lead lets the deadline go; a reason is required and kept."""
-    _require("deadlines.may_waive_deadline", user, deadline, _("Only the client project lead can waive a deadline."))
+    require("deadlines.may_waive_deadline", user, deadline)
     reason = _reason(reason, _("Give a reason for waiving the deadline."))
     with transaction.atomic(), history_context(user=user):
-        locked = _lock(deadline)
+        locked = _lock_open(deadline)
         locked.state = DeadlineState.WAIVED
         locked.waive_reason = reason
         locked.closed_at = timezone.now()
@@ -181,10 +189,10 @@ def deadline_reschedule(*, deadline: Deadline, user, reason: str, base_date: dt.
     """The client lead changes the rule (e.g. grants more time); the due date is recomputed.
 
     Reminders are keyed by due date, so the new date gets its own reminders."""
-    _require("deadlines.may_reschedule_deadline", user, deadline, _("Only the client project lead can reschedule a deadline."))
+    require("deadlines.may_reschedule_deadline", user, deadline)
     reason = _reason(reason, _("Give a reason for rescheduling the deadline."))
     with transaction.atomic(), history_context(user=user):
-        locked = _lock(deadline)
+        locked = _lock_open(deadline)
         new_base = base_date if base_date is not None else locked.base_date
         new_amount = amount if amount is not None else locked.amount
         new_counting = counting if counting is not None else locked.counting

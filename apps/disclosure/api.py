@@ -10,8 +10,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from apps.core.rest.base import ApiViewSet, api_schema
-from apps.projects.rest import ProjectScopedMixin
+from apps.core.rest.fields import LineField, TextField
 from apps.core.rest.serializers import UserRefSerializer
+from apps.projects.rest import ProjectScopedMixin
 
 from . import selectors, services
 from .enums import Topic
@@ -59,19 +60,19 @@ class DisclosureSerializer(serializers.ModelSerializer):
 
 class DisclosureCreateSerializer(serializers.Serializer):
     meeting_date = serializers.DateField()
-    place = serializers.CharField(max_length=200)
-    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    place = LineField(max_length=200)
+    note = TextField(max_length=5000, required=False, allow_blank=True, default="")
 
 
 class DisclosureUpdateSerializer(serializers.Serializer):
     meeting_date = serializers.DateField(required=False)
-    place = serializers.CharField(max_length=200, required=False)
-    note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    place = LineField(max_length=200, required=False)
+    note = TextField(max_length=5000, required=False, allow_blank=True)
 
 
 class ItemWriteSerializer(serializers.Serializer):
     topic = serializers.ChoiceField(choices=Topic.choices)
-    text = serializers.CharField(max_length=20000, allow_blank=True)
+    text = TextField(max_length=20000, allow_blank=True)
 
 
 class AttendanceSerializer(serializers.Serializer):

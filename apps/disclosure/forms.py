@@ -5,18 +5,19 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import DateInput
+from apps.core.text import LineField, TextField
 
 
 class DisclosureForm(forms.Form):
     meeting_date = forms.DateField(label=_("meeting date"), widget=DateInput(attrs={"class": "form-control"}))
-    place = forms.CharField(label=_("place"), max_length=200, widget=forms.TextInput(attrs={"class": "form-control"}))
-    note = forms.CharField(label=_("note"), max_length=5000, required=False,
-                           widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}))
+    place = LineField(label=_("place"), max_length=200, widget=forms.TextInput(attrs={"class": "form-control"}))
+    note = TextField(label=_("note"), max_length=5000, required=False,
+                     widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}))
 
 
 class ItemForm(forms.Form):
-    text = forms.CharField(label=_("content"), max_length=20000, required=False,
-                           widget=forms.Textarea(attrs={"class": "form-control", "rows": 4}))
+    text = TextField(label=_("content"), max_length=20000, required=False,
+                     widget=forms.Textarea(attrs={"class": "form-control", "rows": 4}))
 
 
 class AttendanceForm(forms.Form):

@@ -17,6 +17,7 @@ from apps.signatures.enums import SignatureMeaning
 from apps.signatures.registry import SignableMixin
 
 from .enums import TOPIC_ORDER, Topic
+from .signing import signing_problems
 
 
 class TechnicalDisclosure(SignableMixin, models.Model):
@@ -55,15 +56,6 @@ class TechnicalDisclosure(SignableMixin, models.Model):
     def get_attachment_project(self) -> Project:
         return self.project
 
-    def can_add_attachment(self, user) -> bool:
-        # The client organises the disclosure and fills its checklist (§5.1.3), until it is signed.
-        from apps.accounts.enums import ProjectRole
-        from apps.projects.rules import has_project_role
-        from apps.signatures.models import Signature
-
-        return (has_project_role(user, self.project, ProjectRole.CLIENT_LEAD, ProjectRole.CLIENT_INSPECTOR)
-                and not Signature.objects.for_record(self).exists())
-
     def signed_content(self) -> dict:
         from apps.attachments.models import Attachment
         from django.contrib.contenttypes.models import ContentType
@@ -84,8 +76,6 @@ class TechnicalDisclosure(SignableMixin, models.Model):
         }
 
     def signature_refusal(self) -> str | None:
-        from .selectors import signing_problems
-
         problems = signing_problems(self)
         return " ".join(problems) if problems else None
 
@@ -117,9 +107,6 @@ class DisclosureItem(models.Model):
 
     def get_attachment_project(self) -> Project:
         return self.disclosure.project
-
-    def can_add_attachment(self, user) -> bool:
-        return self.disclosure.can_add_attachment(user)
 
 
 class DisclosureAttendee(models.Model):

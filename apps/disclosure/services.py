@@ -6,65 +6,56 @@ from __future__ import annotations
 
 import datetime as dt
 
-import rules
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from apps.accounts.enums import CLIENT_ROLES, CONTRACTOR_ROLES
-from apps.core.errors import DomainError, PermissionDenied
+from apps.core.errors import DomainError
 from apps.core.history import delete_with_history, history_context, save_with_history
+from apps.core.locking import lock
+from apps.core.permissions import require
+from apps.core.text import clean_line, clean_text
 from apps.projects.models import Project
 from apps.signatures.services import assert_not_signed
 
 from .enums import TOPIC_ORDER, Topic
 from .models import DisclosureAttendee, DisclosureItem, TechnicalDisclosure
+from .signing import is_signed
 
 PLACE_MAX = 200
 NOTE_MAX = 5000
 TEXT_MAX = 20000
 
 
-def _require(rule: str, user, obj, message: str | None = None) -> None:
-    if not (user is not None and rules.test_rule(rule, user, obj)):
-        raise PermissionDenied(message or _("Only the client's project lead organises the technical disclosure."))
-
-
-def _date(value, field: str) -> dt.date:
+def _meeting_date(value) -> dt.date:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise DomainError(_("Give a valid meeting date."), field=field)
+        raise DomainError(_("Give a valid meeting date."), field="meeting_date")
     return value
 
 
-def _clean_text(value, *, limit: int, field: str, required_message: str | None = None) -> str:
-    value = (value or "").strip() if isinstance(value, str) or value is None else None
-    if value is None:
-        raise DomainError(_("Give a text."), field=field)
-    if required_message and not value:
-        raise DomainError(required_message, field=field)
-    if len(value) > limit:
-        raise DomainError(_("The text is too long (at most %(n)d characters).") % {"n": limit}, field=field)
-    return value
+def _place(value) -> str:
+    return clean_line(value, field="place", label=_("The place"), max_length=PLACE_MAX)
 
 
-def _lock(disclosure: TechnicalDisclosure) -> TechnicalDisclosure:
-    locked = TechnicalDisclosure.objects.select_for_update().select_related("project").get(pk=disclosure.pk)
-    assert_not_signed(locked, message=_("This technical disclosure has been signed; it is the basis of work and can "
-                                        "no longer be changed."))
-    return locked
+def _note(value) -> str:
+    return clean_text(value, field="note", label=_("The remarks"), required=False, max_length=NOTE_MAX)
+
+
+def _refuse_if_signed(disclosure: TechnicalDisclosure) -> None:
+    assert_not_signed(disclosure, message=_("This technical disclosure has been signed; it is the basis of work and "
+                                            "can no longer be changed."))
 
 
 def disclosure_create(*, project: Project, user, meeting_date: dt.date, place: str,
                       note: str = "") -> TechnicalDisclosure:
     """Organise a disclosure meeting; the five checklist items are created empty."""
-    _require("disclosure.can_organise", user, project)
-    meeting_date = _date(meeting_date, "meeting_date")
-    place = _clean_text(place, limit=PLACE_MAX, field="place", required_message=_("Give the place of the meeting."))
-    note = _clean_text(note, limit=NOTE_MAX, field="note")
+    require("disclosure.can_organise", user, project)
+    meeting_date = _meeting_date(meeting_date)
+    place = _place(place)
+    note = _note(note)
     with transaction.atomic(), history_context(user=user, reason=_("Technical disclosure organised")):
-        Project.objects.select_for_update().filter(pk=project.pk).first()  # numbers are given one at a time
-        from .selectors import is_signed
-
+        lock(project)  # numbers are given one at a time
         open_ones = [d for d in TechnicalDisclosure.objects.filter(project=project) if not is_signed(d)]
         if open_ones:
             raise DomainError(_("%(d)s is not signed yet; complete it instead of organising another one.")
@@ -79,19 +70,20 @@ def disclosure_create(*, project: Project, user, meeting_date: dt.date, place: s
 
 def disclosure_update(*, disclosure: TechnicalDisclosure, user, meeting_date: dt.date | None = None,
                       place: str | None = None, note: str | None = None) -> TechnicalDisclosure:
+    """Change the meeting details given (the others stay); refused once signed."""
     with transaction.atomic(), history_context(user=user):
-        _require("disclosure.can_organise", user, disclosure.project)
-        locked = _lock(disclosure)
+        require("disclosure.can_organise", user, disclosure.project)
+        locked = lock(disclosure, related=("project",))
+        _refuse_if_signed(locked)
         changed = []
         if meeting_date is not None:
-            locked.meeting_date = _date(meeting_date, "meeting_date")
+            locked.meeting_date = _meeting_date(meeting_date)
             changed.append("meeting_date")
         if place is not None:
-            locked.place = _clean_text(place, limit=PLACE_MAX, field="place",
-                                       required_message=_("Give the place of the meeting."))
+            locked.place = _place(place)
             changed.append("place")
         if note is not None:
-            locked.note = _clean_text(note, limit=NOTE_MAX, field="note")
+            locked.note = _note(note)
             changed.append("note")
         if changed:
             save_with_history(locked, reason=_("Technical disclosure edited"), update_fields=changed)
@@ -100,11 +92,11 @@ def disclosure_update(*, disclosure: TechnicalDisclosure, user, meeting_date: dt
 
 def disclosure_item_update(*, item: DisclosureItem, user, text: str) -> DisclosureItem:
     """Write the text of one checklist topic (attachments go through apps.attachments)."""
-    text = _clean_text(text, limit=TEXT_MAX, field="text")
+    text = clean_text(text, field="text", label=Topic(item.topic).label, required=False, max_length=TEXT_MAX)
     with transaction.atomic(), history_context(user=user):
-        _require("disclosure.can_organise", user, item.disclosure.project)
-        _lock(item.disclosure)
-        locked = DisclosureItem.objects.select_for_update().get(pk=item.pk)
+        require("disclosure.can_organise", user, item.disclosure.project)
+        _refuse_if_signed(lock(item.disclosure))
+        locked = lock(item)
         if locked.text != text:
             locked.text = text
             save_with_history(locked, reason=_("Checklist item written: %(t)s") % {"t": Topic(locked.topic).label},
@@ -118,8 +110,9 @@ def disclosure_attendees_set(*, disclosure: TechnicalDisclosure, user, people) -
 
     people = list(people or [])
     with transaction.atomic(), history_context(user=user, reason=_("Attendance recorded")):
-        _require("disclosure.can_organise", user, disclosure.project)
-        locked = _lock(disclosure)
+        require("disclosure.can_organise", user, disclosure.project)
+        locked = lock(disclosure, related=("project",))
+        _refuse_if_signed(locked)
         project = locked.project
         allowed = set(project.members.filter(is_active=True, role__in=list(CLIENT_ROLES | CONTRACTOR_ROLES))
                       .values_list("user_id", flat=True)) | set(approved_staff(project).values_list("pk", flat=True))

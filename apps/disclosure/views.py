@@ -2,45 +2,40 @@
 
 from __future__ import annotations
 
-import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.core.errors import DomainError, PermissionDenied
+from apps.core.errors import DomainError
+from apps.core.permissions import allowed, require
+from apps.core.refusals import show_refusal
 from apps.projects.selectors import project_for_user
 
 from . import selectors, services
 from .forms import AttendanceForm, DisclosureForm, ItemForm
 
 
-def _form_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_page(request, project_id):
     project = project_for_user(request.user, project_id)
-    can_organise = rules.test_rule("disclosure.can_organise", request.user, project)
     form = DisclosureForm(request.POST or None)
     if request.method == "POST":
-        if not can_organise:
-            raise DjangoPermissionDenied
+        require("disclosure.can_organise", request.user, project)
         if form.is_valid():
             try:
                 disclosure = services.disclosure_create(project=project, user=request.user, **form.cleaned_data)
             except DomainError as exc:
-                _form_error(form, exc)
+                show_refusal(exc, form=form)
             else:
                 messages.success(request, _("Technical disclosure organised. Fill the checklist and record attendance."))
                 return redirect(disclosure.get_absolute_url())
     rows = [{"d": d, "signed_by_both": selectors.is_signed_by_both(d)} for d in selectors.project_disclosures(project)]
-    return render(request, "disclosure/project.html", {"project": project, "rows": rows, "form": form,
-                                                       "can_organise": can_organise})
+    return render(request, "disclosure/project.html", {
+        "project": project, "rows": rows, "form": form,
+        "can_organise": allowed("disclosure.can_organise", request.user, project)})
 
 
 @login_required
@@ -64,19 +59,9 @@ def detail(request, pk):
     })
 
 
-def _guarded(request, disclosure, call, success):
-    try:
-        call()
-    except PermissionDenied:
-        raise DjangoPermissionDenied from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
-    return redirect(disclosure.get_absolute_url())
-
-
-def _errors(request, form) -> None:
+def _flash_errors(request, form) -> None:
+    """The form's errors as messages: these forms are parts of the detail page, which is shown
+    again after the redirect."""
     for errors in form.errors.values():
         for e in errors:
             messages.error(request, e)
@@ -86,33 +71,52 @@ def _errors(request, form) -> None:
 @require_POST
 def edit(request, pk):
     disclosure = selectors.disclosure_for_user(request.user, pk)
+    require("disclosure.can_organise", request.user, disclosure)
     form = DisclosureForm(request.POST)
     if not form.is_valid():
-        _errors(request, form)
+        _flash_errors(request, form)
         return redirect(disclosure.get_absolute_url())
-    return _guarded(request, disclosure, lambda: services.disclosure_update(
-        disclosure=disclosure, user=request.user, **form.cleaned_data), _("Saved."))
+    try:
+        services.disclosure_update(disclosure=disclosure, user=request.user, **form.cleaned_data)
+    except DomainError as exc:
+        show_refusal(exc, request=request)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(disclosure.get_absolute_url())
 
 
 @login_required
 @require_POST
 def attendance(request, pk):
     disclosure = selectors.disclosure_for_user(request.user, pk)
+    require("disclosure.can_organise", request.user, disclosure)
     form = AttendanceForm(request.POST, project=disclosure.project)
     if not form.is_valid():
-        _errors(request, form)
+        _flash_errors(request, form)
         return redirect(disclosure.get_absolute_url())
-    return _guarded(request, disclosure, lambda: services.disclosure_attendees_set(
-        disclosure=disclosure, user=request.user, people=form.cleaned_data["attendees"]), _("Attendance recorded."))
+    try:
+        services.disclosure_attendees_set(disclosure=disclosure, user=request.user,
+                                          people=form.cleaned_data["attendees"])
+    except DomainError as exc:
+        show_refusal(exc, request=request)
+    else:
+        messages.success(request, _("Attendance recorded."))
+    return redirect(disclosure.get_absolute_url())
 
 
 @login_required
 @require_POST
 def item_update(request, pk):
     item = selectors.item_for_user(request.user, pk)
+    require("disclosure.can_organise", request.user, item.disclosure)
     form = ItemForm(request.POST, prefix=f"item{item.pk}")
     if not form.is_valid():
-        _errors(request, form)
+        _flash_errors(request, form)
         return redirect(item.disclosure.get_absolute_url())
-    return _guarded(request, item.disclosure, lambda: services.disclosure_item_update(
-        item=item, user=request.user, text=form.cleaned_data["text"]), _("Saved."))
+    try:
+        services.disclosure_item_update(item=item, user=request.user, text=form.cleaned_data["text"])
+    except DomainError as exc:
+        show_refusal(exc, request=request)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(item.disclosure.get_absolute_url())

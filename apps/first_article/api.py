@@ -6,7 +6,7 @@
 | POST | ``first-article/`` | ``verification_submit`` (contractor PM / special inspector) |
 | GET | ``first-article/{id}/`` | one round with its contact sheet, rectification and signatures |
 | POST | ``first-article/{id}/verify/`` | ``verification_verify`` (client lead / client inspector) |
-| POST | ``first-article/{id}/rectification/`` | ``rectification_submit`` on the round's contact sheet |
+| POST | ``first-article/{id}/rectification/`` | ``contact_sheet_answer`` on the round's contact sheet |
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from apps.core.rest.base import ApiViewSet, api_schema
-from apps.projects.rest import ProjectScopedMixin
-from apps.core.rest.serializers import UserRefSerializer
 from apps.core.errors import DomainError
+from apps.core.rest.actions import transition_action
+from apps.core.rest.base import ApiViewSet, api_schema
+from apps.core.rest.fields import LineField, TextField
+from apps.core.rest.serializers import UserRefSerializer
+from apps.projects.rest import ProjectScopedMixin
 
 from . import selectors, services
 from .enums import Conclusion, Unit
@@ -86,32 +88,32 @@ class VerificationSerializer(serializers.ModelSerializer):
 
 
 class SubmitSerializer(serializers.Serializer):
-    batch_description = serializers.CharField(max_length=200)
-    batch_no = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    batch_description = LineField(max_length=200)
+    batch_no = LineField(max_length=64, required=False, allow_blank=True, default="")
     quantity = serializers.IntegerField(min_value=1, max_value=services.MAX_QUANTITY)
     unit = serializers.ChoiceField(choices=Unit.choices)
     batch_date = serializers.DateField()
-    self_check_result = serializers.CharField(max_length=TEXT_MAX)
-    contractor_verifiers = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    self_check_result = TextField(max_length=TEXT_MAX)
+    contractor_verifiers = LineField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class VerifySerializer(serializers.Serializer):
     operation_passed = serializers.BooleanField()
-    operation_reason = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    operation_reason = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
     quality_passed = serializers.BooleanField()
-    quality_reason = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    quality_reason = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
     safety_passed = serializers.BooleanField()
-    safety_reason = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    safety_reason = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
     conclusion = serializers.ChoiceField(choices=Conclusion.choices)
     rectification_due = serializers.DateField(required=False, allow_null=True, default=None)
-    requirement = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    requirement = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
     verified_on = serializers.DateField(required=False, allow_null=True, default=None)
-    client_verifiers = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    client_verifiers = LineField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class RectificationSerializer(serializers.Serializer):
-    measures = serializers.CharField(max_length=TEXT_MAX)
-    result = serializers.CharField(max_length=TEXT_MAX)
+    measures = TextField(max_length=TEXT_MAX)
+    result = TextField(max_length=TEXT_MAX)
 
 
 class FirstArticleViewSet(ProjectScopedMixin, ApiViewSet):
@@ -141,25 +143,16 @@ class FirstArticleViewSet(ProjectScopedMixin, ApiViewSet):
     @api_schema(summary="Submit the first batch (contractor PM or special inspector)",
                 request=SubmitSerializer, responses={201: VerificationSerializer})
     def create(self, request, project_pk=None):
-        self.require("first_article.may_submit_first_article", self.project,
-                     _("Only the contractor's project manager or special inspector can submit the first batch."))
+        self.require("first_article.may_submit_first_article", self.project)
         data = SubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         verification = services.verification_submit(project=self.project, user=request.user, **data.validated_data)
         return Response(self.get_serializer(verification).data, status=status.HTTP_201_CREATED)
 
-    @api_schema(summary="Verify the round (client lead or client inspector)", request=VerifySerializer,
-                responses=VerificationSerializer)
-    @action(detail=True, methods=["post"])
-    def verify(self, request, project_pk=None, pk=None):
-        verification = self.get_object()
-        self.require("first_article.may_verify_first_article", verification,
-                     _("Only the client's project lead or quality inspector can verify the first batch."))
-        data = VerifySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        verification = services.verification_verify(verification=verification, user=request.user,
-                                                    **data.validated_data)
-        return Response(self.get_serializer(verification).data)
+    verify = transition_action(
+        rule="first_article.may_verify_first_article", service=services.verification_verify, entity="verification",
+        input=VerifySerializer, output=VerificationSerializer,
+        summary="Verify the round (client lead or client inspector)")
 
     @api_schema(summary="Answer the round's work contact sheet with a rectification sheet (contractor)",
                 request=RectificationSerializer, responses={201: RectificationOutSerializer})
@@ -170,11 +163,10 @@ class FirstArticleViewSet(ProjectScopedMixin, ApiViewSet):
         if sheet is None:
             self.require("first_article.may_submit_first_article", self.project)
             raise DomainError(_("This round has no work contact sheet to answer."), code="illegal_transition")
-        self.require("first_article.may_answer_contact_sheet", sheet,
-                     _("Only the contractor's project manager or special inspector can answer a work contact sheet."))
+        self.require("first_article.may_answer_contact_sheet", sheet)
         data = RectificationSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        answer = services.rectification_submit(contact_sheet=sheet, user=request.user, **data.validated_data)
+        answer = services.contact_sheet_answer(contact_sheet=sheet, user=request.user, **data.validated_data)
         return Response(RectificationOutSerializer(answer).data, status=status.HTTP_201_CREATED)
 
 

@@ -173,18 +173,6 @@ class FirstArticleVerification(SignableMixin, models.Model):
     def get_attachment_project(self):
         return self.project
 
-    def can_add_attachment(self, user) -> bool:
-        # The contractor's submitters (its own check) and the client's verifiers (their findings),
-        # until the record is signed.
-        from apps.signatures.models import Signature
-
-        from .rules import SUBMITTER_ROLES, VERIFIER_ROLES
-        from apps.projects.rules import has_project_role
-
-        return ((has_project_role(user, self.project, *SUBMITTER_ROLES)
-                 or has_project_role(user, self.project, *VERIFIER_ROLES))
-                and not Signature.objects.for_record(self).exists())
-
 
 class WorkContactSheet(models.Model):
     """工作联系单 (§8.2.1): from the client to the contractor after a failed round: what failed,
@@ -227,14 +215,6 @@ class WorkContactSheet(models.Model):
     def get_attachment_project(self):
         return self.project
 
-    def can_add_attachment(self, user) -> bool:
-        # The client's verifiers write the contact sheet; files stay once it is closed.
-        from apps.projects.rules import has_project_role
-
-        from .rules import VERIFIER_ROLES
-
-        return self.state != ContactSheetState.CLOSED and has_project_role(user, self.project, *VERIFIER_ROLES)
-
 
 class RectificationSheet(models.Model):
     """项目问题整改单 (§8.2.1): the contractor's answer to a work contact sheet."""
@@ -267,12 +247,3 @@ class RectificationSheet(models.Model):
 
     def get_attachment_project(self):
         return self.project
-
-    def can_add_attachment(self, user) -> bool:
-        # The contractor answers with its evidence, while the contact sheet is not closed.
-        from apps.projects.rules import has_project_role
-
-        from .rules import SUBMITTER_ROLES
-
-        return (self.contact_sheet.state != ContactSheetState.CLOSED
-                and has_project_role(user, self.project, *SUBMITTER_ROLES))

@@ -1,4 +1,5 @@
-"""Thin views: scoped lookup, form, one service call, message, redirect."""
+"""Thin views: scoped lookup, form, one service call, message, redirect. The transitions of a
+round and of a work contact sheet are ``TransitionView`` targets (``apps.core.transitions``)."""
 
 from __future__ import annotations
 
@@ -6,20 +7,22 @@ import functools
 import logging
 from urllib.parse import quote
 
-import rules
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from apps.accounts.enums import Party
-from apps.core.errors import DomainError, PermissionDenied
+from apps.core.errors import DomainError
+from apps.core.permissions import allowed, require
+from apps.core.refusals import show_refusal
+from apps.core.transitions import Target, TransitionView
 from apps.projects.gates import BATCH_SUBMISSION, registry
 from apps.projects.selectors import project_for_user
 
@@ -27,18 +30,6 @@ from . import selectors, services
 from .forms import RectificationForm, SubmitForm, VerifyForm
 
 logger = logging.getLogger(__name__)
-
-
-def _deny_unless(rule: str, user, obj) -> None:
-    if not rules.test_rule(rule, user, obj):
-        raise DjangoPermissionDenied
-
-
-def _apply_domain_error(form, exc: DomainError) -> None:
-    if isinstance(exc, PermissionDenied):
-        raise DjangoPermissionDenied from None
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 @login_required
@@ -49,8 +40,8 @@ def project_page(request, project_id):
     gate = next(r for r in registry.evaluate(project, BATCH_SUBMISSION) if r.gate.code == "first_article_passed")
     return render(request, "first_article/project.html", {
         "project": project, "rounds": rounds, "baseline": selectors.baseline_of(project), "gate": gate,
-        "may_submit": rules.test_rule("first_article.may_submit_first_article", request.user, project),
-        "can_submit": rules.test_rule("first_article.can_submit_first_article", request.user, project),
+        "may_submit": allowed("first_article.may_submit_first_article", request.user, project),
+        "can_submit": allowed("first_article.can_submit_first_article", request.user, project),
         "submission_refusal": selectors.submission_refusal(project),
         "open_sheet": selectors.open_contact_sheet(project),
         "history_page": Paginator(selectors.project_first_article_history(project), 30).get_page(
@@ -60,16 +51,15 @@ def project_page(request, project_id):
 
 @login_required
 def submit(request, project_id):
+    """A new round on the project (not a transition of a record): the submission form."""
     project = project_for_user(request.user, project_id)
-    _deny_unless("first_article.may_submit_first_article", request.user, project)
+    require("first_article.may_submit_first_article", request.user, project)
     form = SubmitForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        files = data.pop("files", [])
         try:
-            verification = services.verification_submit(project=project, user=request.user, files=files, **data)
+            verification = services.verification_submit(project=project, user=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            show_refusal(exc, form=form)
         else:
             messages.success(request, _("First batch submitted. The client will verify it."))
             return redirect(verification)
@@ -90,48 +80,60 @@ def detail(request, pk):
     })
 
 
-@login_required
-def verify(request, pk):
-    verification = selectors.verification_for_user(request.user, pk)
-    _deny_unless("first_article.may_verify_first_article", request.user, verification)
-    if not rules.test_rule("first_article.can_verify_first_article", request.user, verification):
-        messages.error(request, _("This round has already been verified (%(status)s).")
-                       % {"status": verification.get_status_display()})
-        return redirect(verification)
-    form = VerifyForm(request.POST or None, initial={"verified_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            verification = services.verification_verify(verification=verification, user=request.user,
-                                                        **form.service_kwargs())
-        except DomainError as exc:
-            _apply_domain_error(form, exc)
-        else:
-            messages.success(request, _("Verification recorded. Both parties now sign the record."))
-            return redirect(verification)
-    return render(request, "first_article/verify.html", {
-        "project": verification.project, "verification": verification, "form": form})
+class VerificationTransition(TransitionView):
+    """The client verifies a submitted round (Annex C)."""
+
+    lookup = staticmethod(selectors.verification_for_user)
+    entity = "verification"
+    template_name = "first_article/transition.html"
+    targets = {
+        "verify": Target(
+            rule="first_article.may_verify_first_article",
+            state_rule="first_article.verification_awaits_verification",
+            service=services.verification_verify, form_class=VerifyForm,
+            success=gettext_lazy("Verification recorded. Both parties now sign the record."),
+            title=gettext_lazy("Verify the first batch"),
+            extra={"submit_label": gettext_lazy("Record the verification")}),
+    }
+
+    def get_initial(self, obj, target):
+        return {"verified_on": timezone.localdate()}
+
+    def service_kwargs(self, obj, target, cleaned):
+        return {"verification": obj, "user": self.request.user, **VerifyForm.service_kwargs(cleaned)}
+
+    def get_context_data(self, **context):
+        v = context["record"]
+        self_check = _("contractor's self-check result")
+        context["intro"] = (f"{_('batch')}: {v.batch_description} {v.batch_no} · {v.quantity} {v.unit_printed} · "
+                            f"{v.batch_date:%Y-%m-%d}\n{self_check}: {v.self_check_result}")
+        return context
 
 
-@login_required
-def answer(request, sheet_id):
-    sheet = selectors.contact_sheet_for_user(request.user, sheet_id)
-    _deny_unless("first_article.may_answer_contact_sheet", request.user, sheet)
-    if not rules.test_rule("first_article.can_answer_contact_sheet", request.user, sheet):
-        messages.error(request, _("This work contact sheet has already been answered."))
-        return redirect(sheet.verification)
-    form = RectificationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.rectification_submit(contact_sheet=sheet, user=request.user, measures=data["measures"],
-                                          result=data["result"], files=data.get("files", []))
-        except DomainError as exc:
-            _apply_domain_error(form, exc)
-        else:
-            messages.success(request, _("Rectification sheet submitted. You can now submit the batch again."))
-            return redirect(sheet.verification)
-    return render(request, "first_article/answer.html", {
-        "project": sheet.project, "sheet": sheet, "verification": sheet.verification, "form": form})
+class ContactSheetTransition(TransitionView):
+    """The contractor answers an open work contact sheet with a rectification sheet."""
+
+    lookup = staticmethod(selectors.contact_sheet_for_user)
+    entity = "contact_sheet"
+    pk_url_kwarg = "sheet_id"
+    template_name = "first_article/transition.html"
+    targets = {
+        "answer": Target(
+            rule="first_article.may_answer_contact_sheet", state_rule="first_article.contact_sheet_is_open",
+            service=services.contact_sheet_answer, form_class=RectificationForm, files=True,
+            success=gettext_lazy("Rectification sheet submitted. You can now submit the batch again."),
+            title=gettext_lazy("Answer the work contact sheet"),
+            extra={"submit_label": gettext_lazy("Submit the rectification sheet")}),
+    }
+
+    def get_back_url(self, obj):
+        return obj.verification.get_absolute_url()
+
+    def get_context_data(self, **context):
+        sheet = context["record"]
+        context["intro"] = (f"{_('what failed')}: {sheet.problem}\n{_('rectification requirement')}: "
+                            f"{sheet.requirement}\n{_('rectification deadline')}: {sheet.due_date:%Y-%m-%d}")
+        return context
 
 
 @functools.cache

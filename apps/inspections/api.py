@@ -19,11 +19,12 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from apps.core.rest.base import ApiViewSet, api_schema
-from apps.projects.rest import ProjectScopedMixin
-from apps.core.rest.serializers import UserRefSerializer
 from apps.core.errors import DomainError
+from apps.core.rest.base import ApiViewSet, api_schema
+from apps.core.rest.fields import LineField, TextField
+from apps.core.rest.serializers import UserRefSerializer
 from apps.projects.enums import ServiceType
+from apps.projects.rest import ProjectScopedMixin
 
 from . import selectors, services
 from .enums import DefectGrade, KeyNodeResult, LedgerKind
@@ -59,9 +60,9 @@ class PatrolSerializer(serializers.ModelSerializer):
 
 class PatrolInSerializer(serializers.Serializer):
     patrolled_on = serializers.DateField()
-    content = serializers.CharField(max_length=TEXT_MAX)
-    findings = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
-    requirements = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    content = TextField(max_length=TEXT_MAX)
+    findings = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    requirements = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
     inspectors = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list,
                                        max_length=services.MAX_INSPECTORS)
 
@@ -78,12 +79,12 @@ class KeyNodeSerializer(serializers.ModelSerializer):
 
 
 class KeyNodeInSerializer(serializers.Serializer):
-    node = serializers.CharField(max_length=200)
+    node = LineField(max_length=200)
     checked_on = serializers.DateField()
-    content = serializers.CharField(max_length=TEXT_MAX)
+    content = TextField(max_length=TEXT_MAX)
     result = serializers.ChoiceField(choices=KeyNodeResult.choices)
-    findings = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
-    requirements = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    findings = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    requirements = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
     inspector = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
 
 
@@ -145,7 +146,7 @@ class CheckItemViewSet(_ReadMixin, ApiViewSet):
     def get_queryset(self):
         if self.is_schema_generation:
             return CheckItem.objects.none()
-        services.ensure_catalogue(self.project)
+        services.catalogue_ensure(project=self.project)
         return selectors.check_items(self.project, _service_type_filter(self.request))
 
     @api_schema(summary="The project's check items (§7.2 Tables 1–5, adapted by the client lead)")
@@ -165,7 +166,7 @@ class DefectTypeViewSet(_ReadMixin, ApiViewSet):
     def get_queryset(self):
         if self.is_schema_generation:
             return DefectType.objects.none()
-        services.ensure_catalogue(self.project)
+        services.catalogue_ensure(project=self.project)
         qs = selectors.defect_types(self.project, _service_type_filter(self.request))
         grade = self.request.query_params.get("grade")
         if grade:
@@ -204,8 +205,7 @@ class PatrolViewSet(_ReadMixin, ApiViewSet):
     @api_schema(summary="Record a patrol (client lead or client quality inspector)", request=PatrolInSerializer,
                 responses={201: PatrolSerializer})
     def create(self, request, project_pk=None):
-        self.require("inspections.may_record_supervision", self.project,
-                     _("Only the client's project lead or quality inspectors can record patrols."))
+        self.require("inspections.may_record_patrols", self.project)
         data = PatrolInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         patrol = services.patrol_create(project=self.project, user=request.user, **data.validated_data)
@@ -233,8 +233,7 @@ class KeyNodeViewSet(_ReadMixin, ApiViewSet):
     @api_schema(summary="Record a key-node check (client lead or client quality inspector)",
                 request=KeyNodeInSerializer, responses={201: KeyNodeSerializer})
     def create(self, request, project_pk=None):
-        self.require("inspections.may_record_supervision", self.project,
-                     _("Only the client's project lead or quality inspectors can record key-node checks."))
+        self.require("inspections.may_record_key_node_checks", self.project)
         data = KeyNodeInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         check = services.key_node_create(project=self.project, user=request.user, **data.validated_data)

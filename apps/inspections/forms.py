@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.accounts.models import User
+from apps.core.forms import DateInput, MultipleFileField
+from apps.core.text import LineField, TextField
 from apps.projects.enums import ServiceType
 from apps.projects.models import ProjectMember
-from apps.core.forms import DateInput, MultipleFileField
 
 from .enums import DefectGrade, KeyNodeResult, LedgerKind, Metric
 from .models import CODE_MAX, NAME_MAX, TEXT_MAX
@@ -43,13 +44,13 @@ class PatrolForm(_Styled):
     inspectors = forms.ModelMultipleChoiceField(label=_("inspectors"), queryset=User.objects.none(),
                                                 widget=forms.CheckboxSelectMultiple, required=False,
                                                 help_text=_("You, if none is chosen."))
-    content = forms.CharField(label=_("what was checked"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text=_("Operating procedures, quality, safety measures (§5.2.1)."))
-    findings = forms.CharField(label=_("problems found"), max_length=TEXT_MAX, required=False,
-                               widget=forms.Textarea(attrs={"rows": 3}))
-    requirements = forms.CharField(label=_("rectification requirements"), max_length=TEXT_MAX, required=False,
-                                   widget=forms.Textarea(attrs={"rows": 3}),
-                                   help_text=_("Required when problems were found."))
+    content = TextField(label=_("what was checked"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}),
+                        help_text=_("Operating procedures, quality, safety measures (§5.2.1)."))
+    findings = TextField(label=_("problems found"), max_length=TEXT_MAX, required=False,
+                         widget=forms.Textarea(attrs={"rows": 3}))
+    requirements = TextField(label=_("rectification requirements"), max_length=TEXT_MAX, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Required when problems were found."))
     files = MultipleFileField(label=_("attachments"))
 
     def __init__(self, *args, project, with_files: bool = True, **kwargs):
@@ -62,16 +63,16 @@ class PatrolForm(_Styled):
 class KeyNodeForm(_Styled):
     node_choice = forms.ChoiceField(label=_("key node"), required=False,
                                     help_text=_("A quality control point of the approved plan, or another node."))
-    node_other = forms.CharField(label=_("other node"), max_length=200, required=False)
+    node_other = LineField(label=_("other node"), max_length=200, required=False)
     checked_on = forms.DateField(label=_("check date"), widget=DateInput())
     inspector = forms.ModelChoiceField(label=_("inspector"), queryset=User.objects.none(), required=False,
                                        help_text=_("You, if none is chosen."))
-    content = forms.CharField(label=_("what was checked"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    content = TextField(label=_("what was checked"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
     result = forms.ChoiceField(label=_("result"), choices=KeyNodeResult.choices, widget=forms.RadioSelect)
-    findings = forms.CharField(label=_("problems found"), max_length=TEXT_MAX, required=False,
-                               widget=forms.Textarea(attrs={"rows": 3}))
-    requirements = forms.CharField(label=_("rectification requirements"), max_length=TEXT_MAX, required=False,
-                                   widget=forms.Textarea(attrs={"rows": 3}))
+    findings = TextField(label=_("problems found"), max_length=TEXT_MAX, required=False,
+                         widget=forms.Textarea(attrs={"rows": 3}))
+    requirements = TextField(label=_("rectification requirements"), max_length=TEXT_MAX, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
     files = MultipleFileField(label=_("attachments"))
 
     def __init__(self, *args, project, control_points: list[str], **kwargs):
@@ -102,22 +103,22 @@ METRIC_CHOICES = [("", "—"), *Metric.choices]
 
 
 class CheckItemForm(_Styled):
-    name = forms.CharField(label=_("check item"), max_length=NAME_MAX)
-    requirement = forms.CharField(label=_("quality requirement"), max_length=500)
-    method = forms.CharField(label=_("inspection method"), max_length=NAME_MAX,
-                             help_text=_("e.g. 逐件, 抽检, 程序校验, 人工目检"))
-    remark = forms.CharField(label=_("remark"), max_length=200, required=False)
+    name = LineField(label=_("check item"), max_length=NAME_MAX)
+    requirement = LineField(label=_("quality requirement"), max_length=500)
+    method = LineField(label=_("inspection method"), max_length=NAME_MAX,
+                       help_text=_("e.g. 逐件, 抽检, 程序校验, 人工目检"))
+    remark = LineField(label=_("remark"), max_length=200, required=False)
     metric = forms.ChoiceField(label=_("measured quantity"), choices=METRIC_CHOICES, required=False)
     min_value = forms.DecimalField(label=_("minimum"), max_digits=12, decimal_places=3, required=False)
     max_value = forms.DecimalField(label=_("maximum"), max_digits=12, decimal_places=3, required=False)
-    unit = forms.CharField(label=_("unit"), max_length=16, required=False)
+    unit = LineField(label=_("unit"), max_length=16, required=False)
     absolute = forms.BooleanField(label=_("judge the absolute value"), required=False)
     active = forms.BooleanField(label=_("in use"), required=False, initial=True)
 
 
 class CheckItemCreateForm(CheckItemForm):
     service_type = forms.ChoiceField(label=_("service type"), choices=ServiceType.choices)
-    code = forms.CharField(label=_("code"), max_length=CODE_MAX)
+    code = LineField(label=_("code"), max_length=CODE_MAX)
 
     field_order = ["service_type", "code"]
 
@@ -128,10 +129,10 @@ class CheckItemCreateForm(CheckItemForm):
 
 
 class DefectTypeForm(_Styled):
-    name = forms.CharField(label=_("defect"), max_length=NAME_MAX)
+    name = LineField(label=_("defect"), max_length=NAME_MAX)
     grade = forms.ChoiceField(label=_("grade"), choices=DefectGrade.choices)
-    description = forms.CharField(label=_("description"), max_length=TEXT_MAX, required=False,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
+    description = TextField(label=_("description"), max_length=TEXT_MAX, required=False,
+                            widget=forms.Textarea(attrs={"rows": 3}))
     check_item = forms.ChoiceField(label=_("check item"), required=False)
     active = forms.BooleanField(label=_("in use"), required=False, initial=True)
 
@@ -152,7 +153,7 @@ class DefectTypeForm(_Styled):
 
 class DefectTypeCreateForm(DefectTypeForm):
     service_type = forms.ChoiceField(label=_("service type"), choices=ServiceType.choices)
-    code = forms.CharField(label=_("code"), max_length=CODE_MAX)
+    code = LineField(label=_("code"), max_length=CODE_MAX)
 
     field_order = ["service_type", "code"]
 

@@ -4,7 +4,7 @@ key-node checks and the inspection ledger (检查台账).
 * :class:`CheckItemTemplate` / :class:`DefectTemplate` hold the standard's own words (Tables 1–5
   of §7.2, the defect lists of §7.2 and Annex B), seeded by a data migration, global and read-only.
 * :class:`CheckItem` / :class:`DefectType` are the project's editable copies, made on first need
-  by ``services.ensure_catalogue(project)``; the client lead adapts them to the contract.
+  by ``services.catalogue_ensure(project=project)``; the client lead adapts them to the contract.
 * :class:`Patrol` (巡查, at least weekly) and :class:`KeyNodeCheck` (关键节点检查) are the client's
   own supervision records.
 * :class:`LedgerEntry` is one denormalised row per check of any kind, written by the service that

@@ -1,7 +1,8 @@
-"""Who may do what in client supervision (django-rules).
+"""Who may do what in client supervision.
 
 "may_*" rules check the person (services check them first, then the state); "can_*" rules add
-the project state (templates show buttons with them).
+the project state (templates show buttons with them). Each rule is registered once, with the
+sentence a refused person reads (``apps.core.permissions.rule``).
 
 * The catalogue (check items, defect types) is adapted to the contract by the client lead.
 * Patrols and key-node checks are the client's: client lead or client quality inspector.
@@ -11,62 +12,45 @@ the project state (templates show buttons with them).
 
 from __future__ import annotations
 
-import rules
+from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.enums import ProjectRole
+from apps.core.permissions import rule
 from apps.projects.enums import Phase
-from apps.projects.rules import active_roles, is_active_user, is_read_only
+from apps.projects.rules import (
+    CLIENT_SIDE_ROLES,
+    is_client_lead,
+    is_client_staff,
+    is_writer,
+    phase_predicate,
+    project_not_closed,
+)
 
-INSPECTOR_ROLES = frozenset({ProjectRole.CLIENT_LEAD, ProjectRole.CLIENT_INSPECTOR})
+# The people who patrol and check key nodes (and may be named as a patrol's inspectors).
+INSPECTOR_ROLES = CLIENT_SIDE_ROLES
 # Supervision happens while the work is done and while its results are accepted (§5.2, §5.3).
 SUPERVISION_PHASES = frozenset({Phase.IMPLEMENTATION, Phase.ACCEPTANCE})
+
+in_supervision_phase = phase_predicate("in_supervision_phase", *SUPERVISION_PHASES)
+
+# ---------------------------------------------------------------- patrols and key-node checks
+
+may_record_patrols = rule(
+    "inspections.may_record_patrols", is_writer & is_client_staff,
+    _("Only the client's project lead or quality inspectors can record patrols."))
+may_record_key_node_checks = rule(
+    "inspections.may_record_key_node_checks", is_writer & is_client_staff,
+    _("Only the client's project lead or quality inspectors can record key-node checks."))
+can_record_supervision = rule(
+    "inspections.can_record_supervision", is_writer & is_client_staff & in_supervision_phase,
+    _("Only the client's project lead or quality inspectors record patrols and key-node checks, while the project "
+      "is in implementation or acceptance."))
+
+# ---------------------------------------------------------------- the catalogue
+
+may_edit_catalogue = rule(
+    "inspections.may_edit_catalogue", is_writer & is_client_lead,
+    _("Only the client's project lead can edit the catalogue."))
 # The catalogue can be adapted until the project is closed.
-CATALOGUE_PHASES = frozenset({Phase.PREPARATION, Phase.IMPLEMENTATION, Phase.ACCEPTANCE, Phase.WARRANTY,
-                              Phase.SUSPENDED})
-
-
-def _project(obj):
-    from apps.projects.models import Project
-
-    return obj if isinstance(obj, Project) else obj.project
-
-
-def is_client_inspector(user, project) -> bool:
-    return bool(user.is_authenticated and user.organization_id == project.client_id
-                and active_roles(user, project) & INSPECTOR_ROLES)
-
-
-def is_client_lead_of(user, project) -> bool:
-    return bool(user.is_authenticated and user.organization_id == project.client_id
-                and ProjectRole.CLIENT_LEAD in active_roles(user, project))
-
-
-@rules.predicate
-def is_supervisor(user, obj) -> bool:
-    return is_client_inspector(user, _project(obj))
-
-
-@rules.predicate
-def is_catalogue_editor(user, obj) -> bool:
-    return is_client_lead_of(user, _project(obj))
-
-
-@rules.predicate
-def in_supervision_phase(user, obj) -> bool:
-    return _project(obj).phase in SUPERVISION_PHASES
-
-
-@rules.predicate
-def catalogue_open(user, obj) -> bool:
-    return _project(obj).phase in CATALOGUE_PHASES
-
-
-may_record_supervision = is_active_user & ~is_read_only & is_supervisor
-can_record_supervision = may_record_supervision & in_supervision_phase
-may_edit_catalogue = is_active_user & ~is_read_only & is_catalogue_editor
-can_edit_catalogue = may_edit_catalogue & catalogue_open
-
-rules.add_rule("inspections.may_record_supervision", may_record_supervision)
-rules.add_rule("inspections.can_record_supervision", can_record_supervision)
-rules.add_rule("inspections.may_edit_catalogue", may_edit_catalogue)
-rules.add_rule("inspections.can_edit_catalogue", can_edit_catalogue)
+can_edit_catalogue = rule(
+    "inspections.can_edit_catalogue", may_edit_catalogue & project_not_closed,
+    _("Only the client's project lead can edit the catalogue, and only while the project is not closed."))

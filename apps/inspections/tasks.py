@@ -13,4 +13,4 @@ def remind_weekly_patrol() -> int:
     lead of each project in implementation that has no patrol this week (§5.2.1). Idempotent:
     one reminder per project-week, so running it daily or hourly is safe."""
     with history_context(reason="Weekly patrol reminder"):
-        return services.patrol_reminders()
+        return services.patrol_reminders_send()

@@ -1,14 +1,16 @@
-"""Thin views: scoped lookup, form, one service call, message, redirect."""
+"""Thin views: scoped lookup, rule, form, one service call, message, redirect.
+
+A refused rule is the 403 page with the rule's sentence (``require``); a refusal of the
+service is shown on the form (``show_refusal``).
+"""
 
 from __future__ import annotations
 
 import tempfile
 from urllib.parse import quote
 
-import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
@@ -17,35 +19,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from apps.core.errors import DomainError, PermissionDenied
+from apps.core.errors import DomainError
+from apps.core.permissions import allowed, require
+from apps.core.refusals import show_refusal
 from apps.projects.enums import ServiceType
 from apps.projects.selectors import project_for_user
 
 from . import selectors, services
 from .enums import GRADE_ORDER
-from .forms import (CheckItemCreateForm, CheckItemForm, DefectTypeCreateForm, DefectTypeForm, KeyNodeForm,
-                    LedgerFilterForm, PatrolForm)
+from .forms import (
+    CheckItemCreateForm,
+    CheckItemForm,
+    DefectTypeCreateForm,
+    DefectTypeForm,
+    KeyNodeForm,
+    LedgerFilterForm,
+    PatrolForm,
+)
 
 LEDGER_EXPORT_MAX = 50_000
 
 
-def _deny_unless(rule: str, user, obj) -> None:
-    if not rules.test_rule(rule, user, obj):
-        raise DjangoPermissionDenied
-
-
-def _apply_domain_error(form, exc: DomainError) -> None:
-    if isinstance(exc, PermissionDenied):
-        raise DjangoPermissionDenied from None
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
-
-
 def _nav(request, project, active: str) -> dict:
     return {"project": project, "active_tab": active,
-            "can_record": rules.test_rule("inspections.can_record_supervision", request.user, project),
-            "may_record": rules.test_rule("inspections.may_record_supervision", request.user, project),
-            "can_edit_catalogue": rules.test_rule("inspections.can_edit_catalogue", request.user, project)}
+            "can_record": allowed("inspections.can_record_supervision", request.user, project),
+            "can_edit_catalogue": allowed("inspections.can_edit_catalogue", request.user, project)}
 
 
 # ---------------------------------------------------------------- catalogue
@@ -54,7 +52,7 @@ def _nav(request, project, active: str) -> dict:
 @login_required
 def catalogue(request, project_id):
     project = project_for_user(request.user, project_id)
-    services.ensure_catalogue(project)
+    services.catalogue_ensure(project=project)
     items = list(selectors.check_items(project))
     defects = list(selectors.defect_types(project))
     sections = []
@@ -72,7 +70,7 @@ def catalogue(request, project_id):
 def check_item_edit(request, pk):
     item = selectors.check_item_for_user(request.user, pk)
     project = item.project
-    _deny_unless("inspections.may_edit_catalogue", request.user, project)
+    require("inspections.may_edit_catalogue", request.user, project)
     initial = {f: getattr(item, f) for f in ("name", "requirement", "method", "remark", "metric", "min_value",
                                              "max_value", "unit", "absolute", "active")}
     form = CheckItemForm(request.POST or None, initial=initial)
@@ -81,7 +79,7 @@ def check_item_edit(request, pk):
             services.check_item_update(item=item, user=request.user, expected_version=_version(request),
                                        **form.cleaned_data)
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            show_refusal(exc, form=form)
         else:
             messages.success(request, _("Check item saved."))
             return redirect("inspections:catalogue", project.pk)
@@ -93,13 +91,13 @@ def check_item_edit(request, pk):
 @login_required
 def check_item_add(request, project_id):
     project = project_for_user(request.user, project_id)
-    _deny_unless("inspections.may_edit_catalogue", request.user, project)
+    require("inspections.may_edit_catalogue", request.user, project)
     form = CheckItemCreateForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         try:
             services.check_item_create(project=project, user=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            show_refusal(exc, form=form)
         else:
             messages.success(request, _("Check item added."))
             return redirect("inspections:catalogue", project.pk)
@@ -111,7 +109,7 @@ def check_item_add(request, project_id):
 def defect_type_edit(request, pk):
     defect = selectors.defect_type_for_user(request.user, pk)
     project = defect.project
-    _deny_unless("inspections.may_edit_catalogue", request.user, project)
+    require("inspections.may_edit_catalogue", request.user, project)
     initial = {"name": defect.name, "grade": defect.grade, "description": defect.description,
                "check_item": str(defect.check_item_id or ""), "active": defect.active}
     form = DefectTypeForm(request.POST or None, initial=initial, project=project, service_type=defect.service_type)
@@ -120,7 +118,7 @@ def defect_type_edit(request, pk):
             services.defect_type_update(defect=defect, user=request.user, expected_version=_version(request),
                                         **form.cleaned_data)
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            show_refusal(exc, form=form)
         else:
             messages.success(request, _("Defect type saved."))
             return redirect("inspections:catalogue", project.pk)
@@ -133,13 +131,13 @@ def defect_type_edit(request, pk):
 @login_required
 def defect_type_add(request, project_id):
     project = project_for_user(request.user, project_id)
-    _deny_unless("inspections.may_edit_catalogue", request.user, project)
+    require("inspections.may_edit_catalogue", request.user, project)
     form = DefectTypeCreateForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         try:
             services.defect_type_create(project=project, user=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            show_refusal(exc, form=form)
         else:
             messages.success(request, _("Defect type added."))
             return redirect("inspections:catalogue", project.pk)
@@ -168,7 +166,7 @@ def patrols(request, project_id):
 @login_required
 def patrol_create(request, project_id):
     project = project_for_user(request.user, project_id)
-    _deny_unless("inspections.may_record_supervision", request.user, project)
+    require("inspections.may_record_patrols", request.user, project)
     form = PatrolForm(request.POST or None, request.FILES or None, project=project,
                       initial={"patrolled_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -176,7 +174,7 @@ def patrol_create(request, project_id):
         try:
             patrol = services.patrol_create(project=project, user=request.user, **data)
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            show_refusal(exc, form=form)
         else:
             messages.success(request, _("Patrol recorded and entered in the ledger."))
             return redirect(patrol)
@@ -188,14 +186,14 @@ def patrol_detail(request, pk):
     patrol = selectors.patrol_for_user(request.user, pk)
     return render(request, "inspections/patrol_detail.html", {
         **_nav(request, patrol.project, "patrols"), "patrol": patrol,
-        "may_edit": rules.test_rule("inspections.may_record_supervision", request.user, patrol.project)})
+        "may_edit": allowed("inspections.may_record_patrols", request.user, patrol.project)})
 
 
 @login_required
 def patrol_edit(request, pk):
     patrol = selectors.patrol_for_user(request.user, pk)
     project = patrol.project
-    _deny_unless("inspections.may_record_supervision", request.user, project)
+    require("inspections.may_record_patrols", request.user, project)
     initial = {"patrolled_on": patrol.patrolled_on, "inspectors": list(patrol.inspectors.all()),
                "content": patrol.content, "findings": patrol.findings, "requirements": patrol.requirements}
     form = PatrolForm(request.POST or None, project=project, initial=initial, with_files=False)
@@ -207,7 +205,7 @@ def patrol_edit(request, pk):
             patrol = services.patrol_update(patrol=patrol, user=request.user, expected_version=_version(request),
                                             **data)
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            show_refusal(exc, form=form)
         else:
             messages.success(request, _("Patrol corrected; the ledger entry follows."))
             return redirect(patrol)
@@ -229,7 +227,7 @@ def key_nodes(request, project_id):
 @login_required
 def key_node_create(request, project_id):
     project = project_for_user(request.user, project_id)
-    _deny_unless("inspections.may_record_supervision", request.user, project)
+    require("inspections.may_record_key_node_checks", request.user, project)
     points = selectors.plan_control_points(project)
     form = KeyNodeForm(request.POST or None, request.FILES or None, project=project, control_points=points,
                        initial={"checked_on": timezone.localdate(), "node_choice": request.GET.get("node", "")})
@@ -237,7 +235,7 @@ def key_node_create(request, project_id):
         try:
             check = services.key_node_create(project=project, user=request.user, **form.service_kwargs())
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            show_refusal(exc, form=form)
         else:
             messages.success(request, _("Key-node check recorded and entered in the ledger."))
             return redirect(check)

@@ -3,11 +3,11 @@
 | method | path | service |
 |---|---|---|
 | GET | ``lot-inspections/`` | inspections of the project, newest first (filter ``status``) |
-| POST | ``lot-inspections/`` | ``open_inspection`` of ``{"batch": id}`` (client lead / inspector) |
+| POST | ``lot-inspections/`` | ``lot_inspection_open`` of ``{"batch": id}`` (client lead / inspector) |
 | GET | ``lot-inspections/{id}/`` | one inspection with its plan and result |
 | GET | ``lot-inspections/{id}/items/`` | the sampled items (paginated; the contractor once decided) |
-| POST | ``lot-inspections/{id}/items/`` | ``record_results``: ``{"items": [{"position"|"id", "result", "defects", "measurements", "note", "version"}]}`` |
-| POST | ``lot-inspections/{id}/decide/`` | ``decide`` |
+| POST | ``lot-inspections/{id}/items/`` | ``lot_inspection_results_record``: ``{"items": [{"position"|"id", "result", "defects", "measurements", "note", "version"}]}`` |
+| POST | ``lot-inspections/{id}/decide/`` | ``lot_inspection_decide`` |
 | GET | ``lot-inspections/escape-rate/`` | escape rate of the project (``service_type`` optional) |
 """
 
@@ -19,15 +19,18 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from apps.core.rest.base import ApiViewSet, api_schema
-from apps.projects.rest import ProjectScopedMixin
-from apps.core.rest.serializers import UserRefSerializer
 from apps.core.errors import DomainError
+from apps.core.rest.actions import transition_action
+from apps.core.rest.base import ApiViewSet, api_schema
+from apps.core.rest.fields import LineField
+from apps.core.rest.serializers import UserRefSerializer
 from apps.projects.enums import ServiceType
+from apps.projects.rest import ProjectScopedMixin
 
 from . import selectors, services
 from .enums import InspectionStatus, ItemResult
 from .models import NOTE_MAX, LotInspection, SampledItem
+from .rows import MAX_DEFECTS_PER_ITEM, RowInput, parse_codes
 
 MAX_API_ROWS = 5000
 
@@ -79,12 +82,11 @@ class ResultRowSerializer(serializers.Serializer):
     id = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     position = serializers.IntegerField(required=False, min_value=1, max_value=10_000_000)
     result = serializers.ChoiceField(choices=ItemResult.choices, required=False, allow_null=True, default=None)
-    defects = serializers.ListField(child=serializers.CharField(max_length=32), required=False, default=list,
-                                    max_length=services.MAX_DEFECTS_PER_ITEM)
+    defects = serializers.ListField(child=LineField(max_length=32), required=False, default=list,
+                                    max_length=MAX_DEFECTS_PER_ITEM)
     measurements = serializers.DictField(child=serializers.CharField(max_length=32, allow_blank=True),
                                          required=False, default=dict)
-    note = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True, allow_null=True,
-                                 default=None)
+    note = LineField(max_length=NOTE_MAX, required=False, allow_blank=True, allow_null=True, default=None)
     version = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)
 
     def validate(self, attrs):
@@ -142,14 +144,13 @@ class LotInspectionViewSet(ProjectScopedMixin, ApiViewSet):
     def create(self, request, project_pk=None):
         from apps.batches.models import Batch
 
-        self.require("lot_inspection.may_open_lot_inspection", self.project,
-                     _("Only the client's project lead or quality inspector can open a sampling inspection."))
+        self.require("lot_inspection.may_open_lot_inspection", self.project)
         data = OpenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         batch = Batch.objects.filter(project=self.project, pk=data.validated_data["batch"]).first()
         if batch is None:
             raise DomainError(_("No such batch in this project."), field="batch")
-        inspection = services.open_inspection(batch, request.user)
+        inspection = services.lot_inspection_open(batch=batch, user=request.user)
         return Response(self.get_serializer(inspection).data, status=status.HTTP_201_CREATED)
 
     @api_schema(summary="The sampled items (GET) or record results for several of them (POST, all or nothing)",
@@ -158,36 +159,29 @@ class LotInspectionViewSet(ProjectScopedMixin, ApiViewSet):
     def items(self, request, project_pk=None, pk=None):
         inspection = self.get_object()
         if request.method == "GET":
-            self.require("lot_inspection.may_see_lot_sample", inspection,
-                         _("The sampled items are shown to the contractor once the inspection is decided."))
+            self.require("lot_inspection.may_see_lot_sample", inspection)
             qs = selectors.sampled_items(inspection)
             wanted = request.query_params.get("result")
             if wanted in ItemResult.values:
                 qs = qs.filter(result=wanted)
             page = self.paginate_queryset(qs)
             return self.get_paginated_response(SampledItemSerializer(page, many=True).data)
-        self.require("lot_inspection.may_record_lot_results", inspection,
-                     _("Only the client's project lead or quality inspector can record sampling results."))
+        self.require("lot_inspection.may_record_lot_results", inspection)
         data = ResultsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        rows = [services.RowInput(
+        rows = [RowInput(
             label=_("item %(n)s") % {"n": row.get("position") or row.get("id")}, item_id=row.get("id"),
             position=row.get("position") if row.get("id") is None else None, result=row.get("result"),
-            defects=services.parse_codes(row.get("defects")), measurements=row.get("measurements") or {},
+            defects=parse_codes(row.get("defects")), measurements=row.get("measurements") or {},
             note=row.get("note"), version=row.get("version")) for row in data.validated_data["items"]]
-        saved = services.record_results(inspection, request.user, rows)
+        saved = services.lot_inspection_results_record(inspection=inspection, user=request.user, rows=rows)
         counts = selectors.result_counts(inspection)
         return Response({"saved": saved, "pending": counts["pending"]})
 
-    @api_schema(summary="Decide the batch from the recorded results (client lead or inspector)", request=None,
-                responses=LotInspectionSerializer)
-    @action(detail=True, methods=["post"])
-    def decide(self, request, project_pk=None, pk=None):
-        inspection = self.get_object()
-        self.require("lot_inspection.may_decide_lot", inspection,
-                     _("Only the client's project lead or quality inspector can decide a sampling inspection."))
-        inspection = services.decide(inspection, request.user)
-        return Response(self.get_serializer(inspection).data)
+    decide = transition_action(
+        rule="lot_inspection.may_decide_lot", service=services.lot_inspection_decide, entity="inspection",
+        output=LotInspectionSerializer,
+        summary="Decide the batch from the recorded results (client lead or inspector)")
 
     @api_schema(summary="Escape rate: defects found by sampling in items the contractor's inspection passed",
                 request=None, responses=EscapeRateSerializer)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from .enums import ItemResult
 from .models import NOTE_MAX
-from .services import MAX_ROWS, RowInput, parse_codes
+from .rows import MAX_ROWS, RowInput, parse_codes
 
 MAX_PAYLOAD = 2 * 1024 * 1024
 

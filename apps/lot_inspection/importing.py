@@ -1,4 +1,4 @@
-"""Reading a results file (.xlsx or .csv) into rows of results (``services.RowInput``).
+"""Reading a results file (.xlsx or .csv) into rows of results (``rows.RowInput``).
 
 The first non-empty row is the header. Columns are found by their Chinese or English names;
 columns this app does not know are ignored (QC tools export many). A row names its item by
@@ -14,6 +14,8 @@ import zipfile
 from django.utils.translation import gettext as _
 
 from apps.core.errors import DomainError
+
+from .rows import RowInput, parse_codes, parse_result
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DATA_ROWS = 20_000
@@ -115,15 +117,34 @@ def _read_csv(data: bytes) -> list[list]:
         raise DomainError(_("The CSV file cannot be read: %(error)s") % {"error": exc}, field="file") from exc
 
 
-def read_result_rows(uploaded_file, *, metrics: set[str]) -> list:
+def read_result_rows(uploaded_file, *, metrics: set[str]) -> list[RowInput]:
     """The file's rows as ``RowInput``s; a DomainError lists every row error (all or nothing)."""
-    from .services import RowInput, parse_codes, parse_result
-
-    table = [row for row in _read_table(uploaded_file)]
+    table = _read_table(uploaded_file)
     start = next((i for i, row in enumerate(table) if any(_cell(c) for c in row)), None)
     if start is None:
         raise DomainError(_("The file has no header row."), field="file")
-    header = [_norm(c) for c in table[start]]
+    where = _columns(table[start], metrics)
+    rows, errors = [], []
+    for number, raw in enumerate(table[start + 1:], start=start + 2):
+        cells = [_cell(c) for c in raw]
+        if not any(cells):
+            continue
+        try:
+            rows.append(_row(cells, where, label=_("row %(n)d") % {"n": number}))
+        except ValueError as exc:
+            errors.append(str(exc))
+    if errors:
+        raise DomainError(_("Nothing was imported: %(n)d rows have errors.") % {"n": len(errors)},
+                          code="invalid", field="file", details=errors[:200])
+    if not rows:
+        raise DomainError(_("The file has no data rows."), field="file")
+    return rows
+
+
+def _columns(header_row: list, metrics: set[str]) -> dict[str, int]:
+    """Where each known column is (``m:<metric>`` for the measured ones), from the header row;
+    refused when no column names the item or none gives a result, a defect or a measurement."""
+    header = [_norm(c) for c in header_row]
     where: dict[str, int] = {}
     for index, name in enumerate(header):
         for key, names in COLUMNS.items():
@@ -137,45 +158,35 @@ def read_result_rows(uploaded_file, *, metrics: set[str]) -> list:
                             "or file name (文件名)."), field="file")
     if not ({"result", "defects"} & set(where) or any(k.startswith("m:") for k in where)):
         raise DomainError(_("The file has no result, defect or measurement column."), field="file")
+    return where
 
-    rows, errors = [], []
-    for offset, raw in enumerate(table[start + 1:], start=start + 2):
-        cells = [_cell(c) for c in raw]
-        if not any(cells):
-            continue
 
-        def get(key: str, cells=cells) -> str:
-            index = where.get(key)
-            return cells[index] if index is not None and index < len(cells) else ""
+def _row(cells: list[str], where: dict[str, int], *, label: str) -> RowInput:
+    """One data row; raises ValueError with the row's error (its label and the reason)."""
 
-        label = _("row %(n)d") % {"n": offset}
-        if any(len(c) > MAX_CELL for c in cells):
-            errors.append(f"{label}：" + _("a cell is too long"))
-            continue
-        row = RowInput(label=label)
-        position = get("position")
-        if position:
-            if not position.isdigit() or int(position) < 1:
-                errors.append(f"{label}：" + _("the position “%(value)s” is not a positive whole number")
-                              % {"value": position})
-                continue
-            row.position = int(position)
-        else:
-            row.archive_code = get("archive_code") or None
-            row.file_name = get("file_name") or None
-        try:
-            row.result = parse_result(get("result"))
-        except ValueError:
-            errors.append(f"{label}：" + _("unknown result “%(value)s” (use 合格 or 不合格)") % {"value": get("result")})
-            continue
-        row.defects = parse_codes(get("defects"))
-        row.measurements = {k[2:]: get(k) for k in where if k.startswith("m:") and get(k)}
-        if "note" in where:
-            row.note = get("note")
-        rows.append(row)
-    if errors:
-        raise DomainError(_("Nothing was imported: %(n)d rows have errors.") % {"n": len(errors)},
-                          code="invalid", field="file", details=errors[:200])
-    if not rows:
-        raise DomainError(_("The file has no data rows."), field="file")
-    return rows
+    def get(key: str) -> str:
+        index = where.get(key)
+        return cells[index] if index is not None and index < len(cells) else ""
+
+    if any(len(c) > MAX_CELL for c in cells):
+        raise ValueError(f"{label}：" + _("a cell is too long"))
+    row = RowInput(label=label)
+    position = get("position")
+    if position:
+        if not position.isdigit() or int(position) < 1:
+            raise ValueError(f"{label}：" + _("the position “%(value)s” is not a positive whole number")
+                             % {"value": position})
+        row.position = int(position)
+    else:
+        row.archive_code = get("archive_code") or None
+        row.file_name = get("file_name") or None
+    try:
+        row.result = parse_result(get("result"))
+    except ValueError:
+        raise ValueError(f"{label}：" + _("unknown result “%(value)s” (use 合格 or 不合格)")
+                         % {"value": get("result")}) from None
+    row.defects = parse_codes(get("defects"))
+    row.measurements = {k[2:]: get(k) for k in where if k.startswith("m:") and get(k)}
+    if "note" in where:
+        row.note = get("note")
+    return row

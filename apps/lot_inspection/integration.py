@@ -80,7 +80,7 @@ def plan_snapshot(plan) -> dict[str, Any]:
 
 
 def rebuild_plan(inspection):
-    """The ``InspectionPlan`` the inspection was opened with, for ``record_lot_result``: rebuilt
+    """The ``InspectionPlan`` the inspection was opened with, for ``switching_lot_record``: rebuilt
     from what was recorded (the switching state may have moved since)."""
     from apps.sampling import services
 
@@ -98,13 +98,13 @@ def rebuild_plan(inspection):
 
 
 def record_lot_result(inspection, *, accepted: bool, user) -> None:
-    """``apps.sampling.services.record_lot_result`` (GB/T 2828.1 §9 switching rules)."""
+    """``apps.sampling.services.switching_lot_record`` (GB/T 2828.1 §9 switching rules)."""
     from apps.sampling import services
 
     batch = inspection.batch
-    services.record_lot_result(
-        inspection.project, inspection.service_type, lot_ref=str(batch.number), accepted=accepted,
-        plan=rebuild_plan(inspection), defects_by_grade=inspection.grade_counts(),
+    services.switching_lot_record(
+        project=inspection.project, service_type=inspection.service_type, lot_ref=str(batch.number),
+        accepted=accepted, plan=rebuild_plan(inspection), defects_by_grade=inspection.grade_counts(),
         resubmission=batch.resubmission_of_id is not None, user=user)
 
 
@@ -114,24 +114,24 @@ def record_lot_result(inspection, *, accepted: bool, user) -> None:
 def start_inspection(batch, user) -> None:
     from apps.batches import services
 
-    services.start_inspection(batch, user)
+    services.batch_inspection_start(batch=batch, user=user)
 
 
 def record_decision(batch, *, accepted: bool, user) -> None:
     from apps.batches import services
 
-    services.record_decision(batch, accepted=accepted, user=user)
+    services.batch_decision_record(batch=batch, accepted=accepted, user=user)
 
 
 # ---------------------------------------------------------------- apps.inspections
 
 
 def defect_catalogue(project, service_type: str) -> dict[str, Any]:
-    """The project's defect types of a service type, by code (``ensure_catalogue`` first)."""
+    """The project's defect types of a service type, by code (``catalogue_ensure`` first)."""
     from apps.inspections import services
     from apps.inspections.models import DefectType
 
-    services.ensure_catalogue(project)
+    services.catalogue_ensure(project=project)
     return {d.code: d for d in DefectType.objects.filter(project=project, service_type=service_type, active=True)
             .select_related("check_item").order_by("order", "code")}
 
@@ -141,7 +141,7 @@ def numeric_check_items(project, service_type: str) -> dict[str, Any]:
     from apps.inspections import services
     from apps.inspections.models import CheckItem
 
-    services.ensure_catalogue(project)
+    services.catalogue_ensure(project=project)
     items: dict[str, Any] = {}
     for item in (CheckItem.objects.filter(project=project, service_type=service_type, active=True)
                  .exclude(metric="").order_by("order", "code")):
@@ -161,9 +161,9 @@ def record_ledger_entry(project, *, occurred_at, inspector, content: str, proble
     from apps.inspections import services
     from apps.inspections.enums import LedgerKind
 
-    services.record_ledger_entry(project, kind=LedgerKind.SAMPLING, occurred_at=occurred_at, inspector=inspector,
-                                 content=content, problems=problems, requirements=requirements,
-                                 conclusion=conclusion, source=source)
+    services.ledger_entry_record(project=project, kind=LedgerKind.SAMPLING, occurred_at=occurred_at,
+                                 inspector=inspector, content=content, problems=problems,
+                                 requirements=requirements, conclusion=conclusion, source=source)
 
 
 def register_defect_counter(fn) -> None:

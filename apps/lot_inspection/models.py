@@ -234,17 +234,3 @@ class ItemDefect(models.Model):
 
     def get_attachment_project(self):
         return self.sampled_item.inspection.project
-
-    def can_add_attachment(self, user) -> bool:
-        # Evidence is added by the client's inspectors while the inspection is open; the decided
-        # record stays as decided.
-        from .rules import is_client_inspector_of
-
-        inspection = self.sampled_item.inspection
-        return inspection.is_open and is_client_inspector_of(user, inspection.project)
-
-    def can_download_attachment(self, user) -> bool:
-        # Like the results: the contractor sees the evidence once the inspection is decided.
-        import rules
-
-        return rules.test_rule("lot_inspection.may_see_lot_sample", user, self.sampled_item.inspection)

@@ -1,45 +1,28 @@
-"""Who may do what in a sampling inspection (django-rules).
+"""Who may do what in a sampling inspection: every rule with its refusal sentence, in one place.
 
 "may_*" rules check the person (services check them first, then the state, so that a repeated
-action is told the record is no longer in that state); "can_*" rules add the state (templates
-show buttons with them).
+action is told the record is no longer in that state); "can_*" rules add the state (the pages
+show buttons with them); ``inspection_is_open`` is the state alone (the entry, import and
+decide pages send a decided inspection back to its page, saying so).
 
 The client's project lead and quality inspectors sample and decide (§5.2.1). Everyone who sees
 the project sees the inspections; the contractor sees the sample and its results only once the
 inspection is decided (while it is open, knowing which items were drawn would let the contractor
-touch up exactly those items).
+touch up exactly those items). The same holds for the evidence files of a defect found; the
+client's inspectors attach them while the inspection is open.
 """
 
 from __future__ import annotations
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.enums import ProjectRole
-from apps.projects.enums import Phase
-from apps.projects.rules import active_roles, is_active_user, is_read_only
+from apps.attachments.registry import attachment_rules
+from apps.core.permissions import rule
+from apps.projects.rules import is_client_staff, is_contractor_side, is_writer, project_in_implementation
 
 from .enums import InspectionStatus
-
-INSPECTOR_ROLES = frozenset({ProjectRole.CLIENT_LEAD, ProjectRole.CLIENT_INSPECTOR})
-
-
-def is_client_inspector_of(user, project) -> bool:
-    return bool(user.is_authenticated and user.organization_id == project.client_id
-                and active_roles(user, project) & INSPECTOR_ROLES)
-
-
-def is_client_side(user, project) -> bool:
-    return bool(user.is_authenticated and user.organization_id == project.client_id)
-
-
-@rules.predicate
-def is_lot_inspector(user, project) -> bool:
-    return is_client_inspector_of(user, project)
-
-
-@rules.predicate
-def is_inspection_inspector(user, inspection) -> bool:
-    return is_client_inspector_of(user, inspection.project)
+from .models import ItemDefect
 
 
 @rules.predicate
@@ -48,32 +31,53 @@ def inspection_is_open(user, inspection) -> bool:
 
 
 @rules.predicate
-def project_in_implementation(user, project) -> bool:
-    # Batches are submitted and inspected during implementation (apps.batches enforces it too).
-    return project.phase == Phase.IMPLEMENTATION
+def inspection_is_decided(user, inspection) -> bool:
+    return inspection.status == InspectionStatus.DECIDED
+
+
+# The drawn items and their results: the client side (and a regulator) always; the contractor
+# once the inspection is decided.
+may_see_sample = ~is_contractor_side | inspection_is_decided
+
+may_open_lot_inspection = is_writer & is_client_staff
+may_record_lot_results = is_writer & is_client_staff
+may_decide_lot = is_writer & is_client_staff
+
+rule("lot_inspection.may_open_lot_inspection", may_open_lot_inspection,
+     _("Only the client's project lead or quality inspector can open a sampling inspection."))
+rule("lot_inspection.can_open_lot_inspection", may_open_lot_inspection & project_in_implementation)
+rule("lot_inspection.may_record_lot_results", may_record_lot_results,
+     _("Only the client's project lead or quality inspector can record sampling results."))
+rule("lot_inspection.can_record_lot_results", may_record_lot_results & inspection_is_open)
+rule("lot_inspection.may_decide_lot", may_decide_lot,
+     _("Only the client's project lead or quality inspector can decide a sampling inspection."))
+rule("lot_inspection.can_decide_lot", may_decide_lot & inspection_is_open)
+rule("lot_inspection.inspection_is_open", inspection_is_open,
+     _("This inspection has been decided; its results can no longer be changed."))
+rule("lot_inspection.may_see_lot_sample", may_see_sample,
+     _("The sampled items are shown to the contractor once the inspection is decided."))
+
+
+# ---------------------------------------------------------------- evidence files of a defect found
+
+@rules.predicate
+def may_add_defect_evidence(user, defect) -> bool:
+    """Evidence is added by the client's inspectors while the inspection is open; the decided
+    record stays as decided."""
+    inspection = defect.sampled_item.inspection
+    return inspection_is_open(user, inspection) and is_client_staff(user, inspection)
 
 
 @rules.predicate
-def may_see_sample(user, inspection) -> bool:
-    """The drawn items and their results: the client side (and a regulator) always; the
-    contractor once the inspection is decided."""
-    project = inspection.project
-    if user.is_authenticated and user.organization_id == project.contractor_id:
-        return inspection.status == InspectionStatus.DECIDED
-    return True
+def may_see_defect_evidence(user, defect) -> bool:
+    """Like the results: the contractor sees the evidence once the inspection is decided."""
+    return may_see_sample(user, defect.sampled_item.inspection)
 
 
-may_open_lot_inspection = is_active_user & ~is_read_only & is_lot_inspector
-can_open_lot_inspection = may_open_lot_inspection & project_in_implementation
-may_record_lot_results = is_active_user & ~is_read_only & is_inspection_inspector
-can_record_lot_results = may_record_lot_results & inspection_is_open
-may_decide_lot = is_active_user & ~is_read_only & is_inspection_inspector
-can_decide_lot = may_decide_lot & inspection_is_open
+rule("lot_inspection.may_add_defect_evidence", may_add_defect_evidence,
+     _("Files can no longer be attached to this record."))
+rule("lot_inspection.may_see_defect_evidence", may_see_defect_evidence,
+     _("The sampled items are shown to the contractor once the inspection is decided."))
 
-rules.add_rule("lot_inspection.may_open_lot_inspection", may_open_lot_inspection)
-rules.add_rule("lot_inspection.can_open_lot_inspection", can_open_lot_inspection)
-rules.add_rule("lot_inspection.may_record_lot_results", may_record_lot_results)
-rules.add_rule("lot_inspection.can_record_lot_results", can_record_lot_results)
-rules.add_rule("lot_inspection.may_decide_lot", may_decide_lot)
-rules.add_rule("lot_inspection.can_decide_lot", can_decide_lot)
-rules.add_rule("lot_inspection.may_see_lot_sample", may_see_sample)
+attachment_rules(ItemDefect, add="lot_inspection.may_add_defect_evidence",
+                 download="lot_inspection.may_see_defect_evidence")

@@ -6,10 +6,8 @@ import csv
 import io
 from urllib.parse import quote
 
-import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -19,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.core.errors import DomainError, PermissionDenied
+from apps.core.permissions import allowed, refusal_message, require
+from apps.core.refusals import show_refusal
 from apps.inspections.enums import DefectGrade
 from apps.projects.selectors import project_for_user
 
@@ -27,19 +27,6 @@ from .enums import ItemResult
 from .forms import ImportForm, RowsError, rows_from_post
 
 ITEMS_PER_PAGE = 200
-
-
-def _deny_unless(rule: str, user, obj) -> None:
-    if not rules.test_rule(rule, user, obj):
-        raise DjangoPermissionDenied
-
-
-def _error_message(request, exc: DomainError) -> None:
-    if isinstance(exc, PermissionDenied):
-        raise DjangoPermissionDenied from None
-    messages.error(request, exc.message)
-    for detail in exc.details[:50]:
-        messages.error(request, detail)
 
 
 def _metrics(inspection) -> list:
@@ -52,7 +39,7 @@ def _metrics(inspection) -> list:
 def project_page(request, project_id):
     project = project_for_user(request.user, project_id)
     page = Paginator(selectors.inspections_for_project(project), 50).get_page(request.GET.get("page"))
-    can_open = rules.test_rule("lot_inspection.can_open_lot_inspection", request.user, project)
+    can_open = allowed("lot_inspection.can_open_lot_inspection", request.user, project)
     return render(request, "lot_inspection/project.html", {
         "project": project, "page": page, "can_open": can_open,
         "awaiting": list(selectors.batches_awaiting_inspection(project)[:100]) if can_open else [],
@@ -76,12 +63,12 @@ def open_inspection(request, batch_id):
 
     batch = batch_for_user(request.user, batch_id)
     project = batch.project
-    _deny_unless("lot_inspection.may_open_lot_inspection", request.user, project)
+    require("lot_inspection.may_open_lot_inspection", request.user, project)
     if request.method == "POST":
         try:
-            inspection = services.open_inspection(batch, request.user)
+            inspection = services.lot_inspection_open(batch=batch, user=request.user)
         except DomainError as exc:
-            _error_message(request, exc)
+            show_refusal(exc, request=request)
         else:
             messages.success(request, _("Sampling inspection opened: %(n)d items drawn. Record the results.")
                              % {"n": inspection.sample_size})
@@ -99,7 +86,7 @@ def open_inspection(request, batch_id):
     return render(request, "lot_inspection/open.html", {
         "project": project, "batch": batch, "plan": plan, "refusal": refusal, "existing": existing,
         "plan_rows": [{"label": labels[g], **p} for g, p in (plan or {}).get("plans", {}).items()],
-        "can_open": rules.test_rule("lot_inspection.can_open_lot_inspection", request.user, project),
+        "can_open": allowed("lot_inspection.can_open_lot_inspection", request.user, project),
     })
 
 
@@ -107,7 +94,7 @@ def open_inspection(request, batch_id):
 @require_GET
 def detail(request, pk):
     inspection = selectors.inspection_for_user(request.user, pk)
-    see_sample = rules.test_rule("lot_inspection.may_see_lot_sample", request.user, inspection)
+    see_sample = allowed("lot_inspection.may_see_lot_sample", request.user, inspection)
     page = None
     if see_sample:
         qs = selectors.sampled_items(inspection)
@@ -118,13 +105,21 @@ def detail(request, pk):
         "project": inspection.project, "inspection": inspection, "see_sample": see_sample, "page": page,
         "query": "show=defective" if request.GET.get("show") == "defective" else "",
         "counts": selectors.result_counts(inspection) if see_sample and inspection.is_open else None,
-        "can_record": rules.test_rule("lot_inspection.can_record_lot_results", request.user, inspection),
-        "can_decide": rules.test_rule("lot_inspection.can_decide_lot", request.user, inspection),
+        "can_record": allowed("lot_inspection.can_record_lot_results", request.user, inspection),
+        "can_decide": allowed("lot_inspection.can_decide_lot", request.user, inspection),
     })
 
 
 def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
+
+
+def _decided(request, inspection) -> bool:
+    """The entry and import pages of a decided inspection send the person back to it, saying so."""
+    if allowed("lot_inspection.inspection_is_open", request.user, inspection):
+        return False
+    messages.error(request, refusal_message("lot_inspection.inspection_is_open"))
+    return True
 
 
 @login_required
@@ -134,25 +129,22 @@ def entry(request, pk):
     codes; plain inputs, no form objects). entry.js sends only the changed rows as one JSON
     field and saves without reloading; without JavaScript the page posts its inputs."""
     inspection = selectors.inspection_for_user(request.user, pk)
-    _deny_unless("lot_inspection.may_record_lot_results", request.user, inspection)
-    if not inspection.is_open:
-        messages.error(request, _("This inspection has been decided; its results can no longer be changed."))
+    require("lot_inspection.may_record_lot_results", request.user, inspection)
+    if _decided(request, inspection):
         return redirect(inspection)
     metrics = _metrics(inspection)
     if request.method == "POST":
         try:
             rows = rows_from_post(request.POST, [m.metric for m in metrics])
-            saved = services.record_results(inspection, request.user, rows)
+            saved = services.lot_inspection_results_record(inspection=inspection, user=request.user, rows=rows)
         except RowsError as exc:
             if _wants_json(request):
                 return JsonResponse({"detail": str(exc), "errors": []}, status=400)
             messages.error(request, str(exc))
         except DomainError as exc:
-            if isinstance(exc, PermissionDenied):
-                raise DjangoPermissionDenied from None
-            if _wants_json(request):
+            if _wants_json(request) and not isinstance(exc, PermissionDenied):
                 return JsonResponse({"detail": exc.message, "errors": exc.details}, status=400)
-            _error_message(request, exc)
+            show_refusal(exc, request=request)
         else:
             if _wants_json(request):
                 ids = [r.item_id for r in rows]
@@ -203,42 +195,43 @@ def _entry_rows_html(rows: list[dict], metrics: list) -> str:
 @require_http_methods(["GET", "POST"])
 def import_results(request, pk):
     inspection = selectors.inspection_for_user(request.user, pk)
-    _deny_unless("lot_inspection.may_record_lot_results", request.user, inspection)
-    if not inspection.is_open:
-        messages.error(request, _("This inspection has been decided; its results can no longer be changed."))
+    require("lot_inspection.may_record_lot_results", request.user, inspection)
+    if _decided(request, inspection):
         return redirect(inspection)
     form = ImportForm(request.POST or None, request.FILES or None)
-    errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.import_results(inspection, request.user, form.cleaned_data["file"])
+            saved = services.lot_inspection_results_import(inspection=inspection, user=request.user,
+                                                           uploaded_file=form.cleaned_data["file"])
         except DomainError as exc:
-            if isinstance(exc, PermissionDenied):
-                raise DjangoPermissionDenied from None
-            form.add_error("file" if exc.field == "file" else None, exc.message)
-            errors = exc.details
+            # Next to the file when it is about the file, with every row's error above the form.
+            show_refusal(exc, form=form)
         else:
             messages.success(request, _("%(n)d results imported.") % {"n": saved})
             return redirect(inspection)
     return render(request, "lot_inspection/import.html", {
-        "project": inspection.project, "inspection": inspection, "form": form, "errors": errors,
+        "project": inspection.project, "inspection": inspection, "form": form,
         "metrics": _metrics(inspection)})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def decide(request, pk):
+    """The outcome the rules give, then the decision. A function view rather than a target of
+    ``apps.core.transitions.TransitionView``: what the person is told afterwards depends on the
+    verdict (accepted: success; not accepted: a warning), which a target's one ``success``
+    sentence cannot say; the page also previews the outcome before the button."""
     inspection = selectors.inspection_for_user(request.user, pk)
-    _deny_unless("lot_inspection.may_decide_lot", request.user, inspection)
-    if not inspection.is_open:
+    require("lot_inspection.may_decide_lot", request.user, inspection)
+    if not allowed("lot_inspection.inspection_is_open", request.user, inspection):
         messages.error(request, _("This inspection has already been decided (%(decision)s).")
                        % {"decision": inspection.get_decision_display()})
         return redirect(inspection)
     if request.method == "POST":
         try:
-            inspection = services.decide(inspection, request.user)
+            inspection = services.lot_inspection_decide(inspection=inspection, user=request.user)
         except DomainError as exc:
-            _error_message(request, exc)
+            show_refusal(exc, request=request)
         else:
             if inspection.is_accepted:
                 messages.success(request, _("Decision recorded: the batch is accepted."))
@@ -265,8 +258,7 @@ def sample_csv(request, pk):
     """The drawn sample as a CSV (UTF-8 with BOM, opens in Excel): the columns the import reads,
     so a QC tool or a spreadsheet can fill in the results and bring them back."""
     inspection = selectors.inspection_for_user(request.user, pk)
-    if not rules.test_rule("lot_inspection.may_see_lot_sample", request.user, inspection):
-        raise DjangoPermissionDenied
+    require("lot_inspection.may_see_lot_sample", request.user, inspection)
     metrics = _metrics(inspection)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -301,7 +293,7 @@ def defect_evidence(request, pk):
     except (ItemDefect.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
     inspection = selectors.inspection_for_user(request.user, defect.sampled_item.inspection_id)
-    if not rules.test_rule("lot_inspection.may_see_lot_sample", request.user, inspection):
+    if not allowed("lot_inspection.may_see_lot_sample", request.user, inspection):
         raise Http404
     return render(request, "lot_inspection/defect_evidence.html", {
         "project": inspection.project, "inspection": inspection, "defect": defect, "item": defect.sampled_item})

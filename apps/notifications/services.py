@@ -1,20 +1,21 @@
-"""Writes: create notifications idempotently, e-mail the new ones on commit, mark them read."""
+"""Writes: create notifications idempotently, e-mail the new ones on commit (the task of
+``tasks.py`` sends them with :mod:`.mailing`), mark them read."""
 
 from __future__ import annotations
 
 import functools
 import logging
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple
 
-from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from apps.core.errors import DomainError, PermissionDenied
+from apps.core.errors import DomainError
 from apps.core.history import current_context, history_context, save_with_history
+from apps.core.permissions import require
 
 from .models import Notification
 
@@ -192,43 +193,9 @@ def _enqueue_emails(ids: list[int]) -> None:
     send_notification_emails.delay(notification_ids=ids)
 
 
-def notifications_email(*, notification_ids: list[int]) -> int:
-    """E-mail the copies of these notifications that have not been e-mailed yet; returns how
-    many were sent. Safe to run twice: rows are locked and marked in the same transaction, so a
-    second run (or a second worker) finds nothing left to send."""
-    site = getattr(settings, "NOTIFICATIONS_SITE_URL", "").rstrip("/")
-    sent = 0
-    ids = list(notification_ids)
-    for start in range(0, len(ids), 500):
-        with transaction.atomic():
-            rows = list(
-                Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(pk__in=ids[start:start + 500], emailed_at__isnull=True)
-                .select_related("recipient")
-            )
-            if not rows:
-                continue
-            mails = []
-            for n in rows:
-                if not (n.recipient.email and n.recipient.is_active):
-                    continue
-                text = n.body
-                if n.link:
-                    text = f"{text}\n\n{site}{n.link}" if text else f"{site}{n.link}"
-                mails.append(EmailMessage(subject=n.title, body=text, to=[n.recipient.email]))
-            if mails:
-                get_connection().send_messages(mails)
-            # emailed_at is delivery bookkeeping excluded from the history (see the model), so
-            # one UPDATE loses no audited value.
-            Notification.objects.filter(pk__in=[n.pk for n in rows]).update(emailed_at=timezone.now())
-            sent += len(mails)
-    return sent
-
-
 def notification_mark_read(*, notification: Notification, user) -> Notification:
     """Mark one of the user's own notifications read. Marking it again changes nothing."""
-    if not (user and user.is_authenticated) or notification.recipient_id != user.pk:
-        raise PermissionDenied(_("This notification is not yours."))
+    require("notifications.may_mark_read", user, notification)
     if notification.read_at is not None:
         return notification
     with transaction.atomic(), history_context(user=user):
@@ -239,8 +206,7 @@ def notification_mark_read(*, notification: Notification, user) -> Notification:
 
 def notifications_mark_all_read(*, user) -> int:
     """Mark all of the user's unread notifications read; returns how many changed."""
-    if not (user and user.is_authenticated):
-        raise PermissionDenied(_("Log in to manage your notifications."))
+    require("notifications.may_manage_inbox", user)
     with transaction.atomic(), history_context(user=user):
         rows = list(Notification.objects.select_for_update().filter(recipient=user, read_at__isnull=True))
         now = timezone.now()

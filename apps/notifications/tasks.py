@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import services
+from .mailing import notifications_email
 
 
 @shared_task(name="apps.notifications.tasks.send_notification_emails", autoretry_for=(OSError,),
@@ -11,4 +11,4 @@ def send_notification_emails(*, notification_ids: list[int]) -> int:
     """E-mail copies of new notifications. Takes ids, re-reads the rows, skips the ones already
     e-mailed: running it twice sends each mail once. It changes no audited field (only the
     ``emailed_at`` bookkeeping column), so it acts for nobody."""
-    return services.notifications_email(notification_ids=notification_ids)
+    return notifications_email(notification_ids=notification_ids)

@@ -4,11 +4,12 @@ selectors, writes through the services."""
 from __future__ import annotations
 
 from rest_framework import serializers, status
-from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from apps.core.rest.actions import transition_action
 from apps.core.rest.base import ApiViewSet, api_schema
+from apps.core.rest.fields import LineField, TextField
 from apps.projects.rest import ProjectScopedMixin
 
 from . import selectors, services
@@ -41,27 +42,23 @@ class PlanVersionSerializer(serializers.ModelSerializer):
         return version.get_absolute_url()
 
 
-def _text(required: bool = False, max_length: int = TEXT_MAX):
-    return serializers.CharField(max_length=max_length, required=required, allow_blank=not required)
-
-
 class PlanInputSerializer(serializers.Serializer):
-    title = _text(True, 200)
+    title = LineField(max_length=200)
     # Drafts may be incomplete; submission checks that every part is filled in.
-    implementation_plan = _text()
-    quality_targets = _text()
-    procedures = _text()
-    control_points = _text()
-    detailed_rules = _text()
-    change_reason = _text(max_length=4000)
+    implementation_plan = TextField(max_length=TEXT_MAX, required=False, allow_blank=True)
+    quality_targets = TextField(max_length=TEXT_MAX, required=False, allow_blank=True)
+    procedures = TextField(max_length=TEXT_MAX, required=False, allow_blank=True)
+    control_points = TextField(max_length=TEXT_MAX, required=False, allow_blank=True)
+    detailed_rules = TextField(max_length=TEXT_MAX, required=False, allow_blank=True)
+    change_reason = TextField(max_length=4000, required=False, allow_blank=True)
 
 
 class CommentsSerializer(serializers.Serializer):
-    comments = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    comments = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
 
 
 class PlanReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=4000)
+    reason = TextField(max_length=4000)
 
 
 class PlanVersionViewSet(ProjectScopedMixin, ApiViewSet):
@@ -117,46 +114,21 @@ class PlanVersionViewSet(ProjectScopedMixin, ApiViewSet):
                                                change_reason=fields.pop("change_reason", None), **fields)
         return Response(self.get_serializer(version).data)
 
-    @api_schema(summary="Submit a draft for review (contractor PM)", request=None, responses=PlanVersionSerializer)
-    @action(detail=True, methods=["post"])
-    def submit(self, request, project_pk=None, pk=None):
-        version = self.get_object()
-        self.require("plans.can_submit_plan", version)
-        services.plan_version_submit(version=version, user=request.user)
-        return Response(self.get_serializer(self.get_object()).data)
-
-    @api_schema(summary="Approve a submitted version (client lead); then sign it at /signatures/sign/…",
-                request=CommentsSerializer, responses=PlanVersionSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, project_pk=None, pk=None):
-        version = self.get_object()
-        self.require("plans.can_approve_plan", version)
-        data = CommentsSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.plan_version_approve(version=version, user=request.user, comments=data.validated_data["comments"])
-        return Response(self.get_serializer(self.get_object()).data)
-
-    @api_schema(summary="Return a submitted version with comments (client lead or inspector)",
-                request=CommentsSerializer, responses=PlanVersionSerializer)
-    @action(detail=True, methods=["post"], url_path="return")
-    def return_version(self, request, project_pk=None, pk=None):
-        version = self.get_object()
-        self.require("plans.can_return_plan", version)
-        data = CommentsSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.plan_version_return(version=version, user=request.user, comments=data.validated_data["comments"])
-        return Response(self.get_serializer(self.get_object()).data)
-
-    @api_schema(summary="Start a new draft version from a returned or approved one (contractor PM)",
-                request=PlanReasonSerializer, responses={201: PlanVersionSerializer})
-    @action(detail=True, methods=["post"])
-    def revise(self, request, project_pk=None, pk=None):
-        version = self.get_object()
-        self.require("plans.can_create_plan_version", self.project)
-        data = PlanReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        new = services.plan_version_revise(version=version, user=request.user, reason=data.validated_data["reason"])
-        return Response(self.get_serializer(new).data, status=status.HTTP_201_CREATED)
+    submit = transition_action(
+        rule="plans.can_submit_plan", service=services.plan_version_submit, entity="version",
+        output=PlanVersionSerializer, summary="Submit a draft for review (contractor PM)")
+    approve = transition_action(
+        rule="plans.can_approve_plan", service=services.plan_version_approve, entity="version",
+        input=CommentsSerializer, output=PlanVersionSerializer,
+        summary="Approve a submitted version (client lead); then sign it at /signatures/sign/…")
+    return_version = transition_action(
+        rule="plans.can_return_plan", service=services.plan_version_return, entity="version",
+        input=CommentsSerializer, output=PlanVersionSerializer, url_path="return",
+        summary="Return a submitted version with comments (client lead or inspector)")
+    revise = transition_action(
+        rule="plans.can_create_plan_version", service=services.plan_version_revise, entity="version",
+        input=PlanReasonSerializer, output=PlanVersionSerializer, status=status.HTTP_201_CREATED,
+        summary="Start a new draft version from a returned or approved one (contractor PM)")
 
 
 def register(router, project_prefix: str) -> None:

@@ -102,18 +102,14 @@ class PlanVersion(SignableMixin, models.Model):
     def get_attachment_project(self):
         return self.project
 
-    def can_add_attachment(self, user) -> bool:
-        from . import rules as prules
-
-        return prules.can_edit_plan(user, self)
-
     # ---- signatures
     def get_signature_project(self):
         return self.project
 
     def signed_content(self) -> dict:
-        from apps.attachments.models import Attachment
         from django.contrib.contenttypes.models import ContentType
+
+        from apps.attachments.models import Attachment
 
         ct = ContentType.objects.get_for_model(PlanVersion)
         files = sorted(Attachment.objects.filter(content_type=ct, object_id=self.pk, is_removed=False)

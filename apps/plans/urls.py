@@ -9,8 +9,8 @@ urlpatterns = [
     path("projects/<int:project_id>/new/", views.version_create, name="version_create"),
     path("versions/<int:pk>/", views.version_detail, name="version"),
     path("versions/<int:pk>/edit/", views.version_edit, name="version_edit"),
-    path("versions/<int:pk>/submit/", views.version_submit, name="submit"),
-    path("versions/<int:pk>/approve/", views.version_approve, name="approve"),
-    path("versions/<int:pk>/return/", views.version_return, name="return"),
-    path("versions/<int:pk>/revise/", views.version_revise, name="revise"),
+    path("versions/<int:pk>/submit/", views.VersionTransition.as_view(target="submit"), name="submit"),
+    path("versions/<int:pk>/approve/", views.VersionTransition.as_view(target="approve"), name="approve"),
+    path("versions/<int:pk>/return/", views.VersionTransition.as_view(target="return"), name="return"),
+    path("versions/<int:pk>/revise/", views.VersionTransition.as_view(target="revise"), name="revise"),
 ]

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import rules
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.enums import OrgKind, ProjectRole
 from apps.accounts.models import Organization
 from apps.accounts.serializers import OrganizationRefSerializer
+from apps.core.permissions import allowed
 from apps.core.rest.serializers import REASON_MAX_LENGTH, UserRefSerializer
 
 from .enums import Confidentiality, RiskLevel, ServiceType
@@ -72,9 +71,9 @@ class ProjectDetailSerializer(ProjectSerializer):
     def get_permissions(self, project) -> dict:
         user = self.context["request"].user
         return {
-            "manage": rules.test_rule("projects.can_manage_project", user, project),
-            "suspend": rules.test_rule("projects.can_suspend_project", user, project),
-            "resume": rules.test_rule("projects.can_resume_project", user, project),
+            "manage": allowed("projects.can_manage_project", user, project),
+            "suspend": allowed("projects.can_suspend_project", user, project),
+            "resume": allowed("projects.can_resume_project", user, project),
         }
 
 

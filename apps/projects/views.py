@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError
@@ -108,11 +109,11 @@ class ProjectTransition(TransitionView):
     entity = "project"
     targets = {
         "advance": Target(rule="projects.can_manage_project", service=services.project_advance,
-                          form_class=OptionalReasonForm, success=_("The project moved on."), post_only=True),
+                          form_class=OptionalReasonForm, success=gettext_lazy("The project moved on."), post_only=True),
         "suspend": Target(rule="projects.can_manage_project", service=services.project_suspend,
-                          form_class=ReasonForm, success=_("The project is suspended."), post_only=True),
+                          form_class=ReasonForm, success=gettext_lazy("The project is suspended."), post_only=True),
         "resume": Target(rule="projects.can_manage_project", service=services.project_resume,
-                         form_class=ReasonForm, success=_("The project is resumed."), post_only=True),
+                         form_class=ReasonForm, success=gettext_lazy("The project is resumed."), post_only=True),
     }
 
     def service_kwargs(self, obj, target, cleaned):

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, status
-from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from apps.core.rest.actions import transition_action
 from apps.core.rest.base import ApiViewSet, api_schema
-from apps.projects.rest import ProjectScopedMixin
+from apps.core.rest.fields import LineField, TextField
 from apps.projects.enums import ServiceType
+from apps.projects.rest import ProjectScopedMixin
 
 from . import selectors, services
 from .enums import DocumentKind
@@ -54,9 +55,9 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 class DocumentInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DocumentKind.choices)
-    number = serializers.CharField(max_length=100)
-    issuer = serializers.CharField(max_length=200)
-    scope = serializers.CharField(max_length=4000)
+    number = LineField(max_length=100)
+    issuer = LineField(max_length=200)
+    scope = TextField(max_length=4000)
     service_types = serializers.ListField(child=serializers.ChoiceField(choices=ServiceType.choices),
                                           required=False, max_length=20)
     valid_from = serializers.DateField()
@@ -76,11 +77,11 @@ class CheckSerializer(serializers.Serializer):
     is_authentic = serializers.BooleanField()
     in_date = serializers.BooleanField()
     scope_matches = serializers.BooleanField()
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = TextField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class QualificationReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    reason = TextField(max_length=4000, required=False, allow_blank=True, default="")
 
 
 class QualificationReviewViewSet(ProjectScopedMixin, ApiViewSet):
@@ -114,39 +115,17 @@ class QualificationReviewViewSet(ProjectScopedMixin, ApiViewSet):
         review = services.qualification_round_open(project=self.project, user=request.user)
         return Response(self.get_serializer(review).data, status=status.HTTP_201_CREATED)
 
-    def _transition(self, request, rule, call):
-        review = self.get_object()
-        self.require(rule, review)
-        review = call(review)
-        return Response(self.get_serializer(selectors.project_reviews(self.project).get(pk=review.pk)).data)
-
-    @api_schema(summary="Submit the round for review (contractor PM)", request=None, responses=ReviewSerializer)
-    @action(detail=True, methods=["post"])
-    def submit(self, request, project_pk=None, pk=None):
-        return self._transition(request, "qualification.can_submit_qualification",
-                                lambda r: services.qualification_submit(review=r, user=request.user))
-
-    @api_schema(summary="Approve the round (client lead); then sign it at /signatures/sign/…",
-                request=QualificationReasonSerializer, responses=ReviewSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, project_pk=None, pk=None):
-        review = self.get_object()
-        self.require("qualification.can_approve_qualification", review)
-        data = QualificationReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.qualification_approve(review=review, user=request.user, reason=data.validated_data["reason"])
-        return Response(self.get_serializer(self.get_object()).data)
-
-    @api_schema(summary="Reject the round with reasons (client lead or inspector)",
-                request=QualificationReasonSerializer, responses=ReviewSerializer)
-    @action(detail=True, methods=["post"])
-    def reject(self, request, project_pk=None, pk=None):
-        review = self.get_object()
-        self.require("qualification.can_reject_qualification", review)
-        data = QualificationReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.qualification_reject(review=review, user=request.user, reason=data.validated_data["reason"])
-        return Response(self.get_serializer(self.get_object()).data)
+    submit = transition_action(
+        rule="qualification.can_submit_qualification", service=services.qualification_round_submit,
+        entity="review", output=ReviewSerializer, summary="Submit the round for review (contractor PM)")
+    approve = transition_action(
+        rule="qualification.can_approve_qualification", service=services.qualification_round_approve,
+        entity="review", input=QualificationReasonSerializer, output=ReviewSerializer,
+        summary="Approve the round (client lead); then sign it at /signatures/sign/…")
+    reject = transition_action(
+        rule="qualification.can_reject_qualification", service=services.qualification_round_reject,
+        entity="review", input=QualificationReasonSerializer, output=ReviewSerializer,
+        summary="Reject the round with reasons (client lead or inspector)")
 
 
 class QualificationDocumentViewSet(ProjectScopedMixin, ApiViewSet):
@@ -208,17 +187,10 @@ class QualificationDocumentViewSet(ProjectScopedMixin, ApiViewSet):
         services.qualification_document_remove(document=document, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @api_schema(summary="Record the client's check of a submitted document (client lead or inspector)",
-                request=CheckSerializer, responses=DocumentSerializer)
-    @action(detail=True, methods=["post"], url_path="check")
-    def check_document(self, request, project_pk=None, pk=None):
-        document = self.get_object()
-        self.require("qualification.can_check_qualification_document", document)
-        data = CheckSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        document = services.qualification_document_check(document=document, user=request.user,
-                                                         **data.validated_data)
-        return Response(self.get_serializer(document).data)
+    check_document = transition_action(
+        rule="qualification.can_check_qualification_document", service=services.qualification_document_check,
+        entity="document", input=CheckSerializer, output=DocumentSerializer, url_path="check",
+        summary="Record the client's check of a submitted document (client lead or inspector)")
 
 
 def register(router, project_prefix: str) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.text import TextField
 from apps.projects.enums import ServiceType
 from apps.projects.forms import DateInput
 
@@ -53,25 +54,27 @@ class DocumentForm(forms.ModelForm):
         return {f: self.cleaned_data[f] for f in self.Meta.fields}
 
 
+def _yes_no(label) -> forms.TypedChoiceField:
+    answer = _("Answer each check with yes or no.")
+    return forms.TypedChoiceField(label=label, choices=YES_NO, coerce=lambda value: value == "yes",
+                                  widget=forms.RadioSelect,
+                                  error_messages={"required": answer, "invalid_choice": answer})
+
+
 class DocumentCheckForm(forms.Form):
-    is_authentic = forms.ChoiceField(label=_("Genuine and valid?"), choices=YES_NO, widget=forms.RadioSelect)
-    in_date = forms.ChoiceField(label=_("In date for the contract period?"), choices=YES_NO,
-                                widget=forms.RadioSelect)
-    scope_matches = forms.ChoiceField(label=_("Scope matches the project's service types?"), choices=YES_NO,
-                                      widget=forms.RadioSelect)
-    note = forms.CharField(label=_("note"), max_length=2000, required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    """The client's three checks of one document (yes/no each, as booleans) and a note."""
+
+    is_authentic = _yes_no(_("Genuine and valid?"))
+    in_date = _yes_no(_("In date for the contract period?"))
+    scope_matches = _yes_no(_("Scope matches the project's service types?"))
+    note = TextField(label=_("note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _style(self)
 
-    def service_kwargs(self) -> dict:
-        d = self.cleaned_data
-        return {"is_authentic": d["is_authentic"] == "yes", "in_date": d["in_date"] == "yes",
-                "scope_matches": d["scope_matches"] == "yes", "note": d["note"]}
-
 
 class ConclusionForm(forms.Form):
-    reason = forms.CharField(label=_("conclusion and reasons"), max_length=4000, required=False,
-                             widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+    reason = TextField(label=_("conclusion and reasons"), max_length=4000, required=False,
+                       widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+                       error_messages={"max_length": _("The text is too long (at most 4000 characters).")})

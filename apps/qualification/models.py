@@ -90,8 +90,9 @@ class QualificationReview(SignableMixin, models.Model):
         return self.project
 
     def signed_content(self) -> dict:
-        from apps.attachments.models import Attachment
         from django.contrib.contenttypes.models import ContentType
+
+        from apps.attachments.models import Attachment
 
         ct = ContentType.objects.get_for_model(QualificationDocument)
         documents = []
@@ -175,12 +176,6 @@ class QualificationDocument(models.Model):
 
     def get_attachment_project(self):
         return self.project
-
-    def can_add_attachment(self, user) -> bool:
-        # Files are evidence of what was reviewed: only while the round is a draft, by its authors.
-        from . import rules as qrules
-
-        return qrules.may_edit_document(user, self)
 
     # ---- flags shown to the reviewer (§5.1.1: in date on the contract dates? scope?)
     def _today(self) -> dt.date:

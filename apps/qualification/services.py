@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import rules
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -13,13 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.enums import ProjectRole
-from apps.core.validation import full_clean_or_error
-from apps.core.errors import DomainError, PermissionDenied
+from apps.core.errors import DomainError
 from apps.core.history import delete_with_history, history_context, save_with_history
+from apps.core.locking import lock
+from apps.core.notify import notify
+from apps.core.permissions import require
+from apps.core.text import clean_line, clean_text
+from apps.core.validation import full_clean_or_error
 from apps.deadlines.enums import Counting, DeadlineKind, DeadlineState
 from apps.deadlines.models import Deadline
 from apps.deadlines.services import deadline_create, deadline_meet
-from apps.notifications.services import notify
 from apps.projects.enums import ServiceType
 from apps.projects.models import Project
 
@@ -30,34 +32,22 @@ CERTIFICATE_EXPIRY = "certificate_expiry"
 DOCUMENT_FIELDS = ("kind", "number", "issuer", "scope", "service_types", "valid_from", "valid_until")
 
 
-def _require(rule: str, user, obj, message: str) -> None:
-    if user is None or not rules.test_rule(rule, user, obj):
-        raise PermissionDenied(message)
-
-
 def _full_clean(obj, exclude: list[str] | None = None) -> None:
     full_clean_or_error(obj, exclude)
 
 
-def _lock_review(review: QualificationReview, *, expected: str, message: str) -> QualificationReview:
-    locked = QualificationReview.objects.select_for_update().select_related("project").get(pk=review.pk)
-    if locked.status != expected:
+def _refuse_unless(review: QualificationReview, status: str, message: str) -> None:
+    if review.status != status:
         raise DomainError(message, code="illegal_transition")
-    return locked
 
 
 def _people(project: Project, roles: set[str]):
     return [m.user for m in project.members.filter(is_active=True, role__in=roles).select_related("user")]
 
 
-def _notify(review: QualificationReview, *, event: str, roles: set[str], title: str) -> None:
-    notify(recipients=_people(review.project, roles), key=f"qualification:{review.pk}:{event}", title=title,
-           link=review.get_absolute_url(), project=review.project, kind="qualification")
-
-
 # ---------------------------------------------------------------- project creation hook
 
-def create_review_deadline(*, project: Project, user) -> None:
+def review_deadline_create(*, project: Project, user) -> None:
     """Annex A: the qualification review is due 5 working days after the contract is signed.
     Called inside ``project_create``'s transaction (apps.projects.hooks)."""
     responsible = user if project.members.filter(user=user, role=ProjectRole.CLIENT_LEAD,
@@ -68,10 +58,8 @@ def create_review_deadline(*, project: Project, user) -> None:
                     responsible_org=project.client, responsible_user=responsible, user=user)
 
 
-def reschedule_review_deadline(*, project: Project, user) -> None:
+def review_deadline_reschedule(*, project: Project, user) -> None:
     """The signing date changed: the open review deadline counts from the new date."""
-    from apps.deadlines.enums import DeadlineState
-    from apps.deadlines.models import Deadline
     from apps.deadlines.services import deadline_reschedule
 
     for deadline in Deadline.objects.filter(project=project, kind=DeadlineKind.QUALIFICATION_REVIEW,
@@ -86,10 +74,9 @@ def qualification_round_open(*, project: Project, user) -> QualificationReview:
     """The contractor PM opens the next round. From the second round on, the documents of the
     last concluded round are copied into it, with copies of their files (the earlier round keeps
     its own, as reviewed)."""
-    _require("qualification.can_open_qualification_round", user, project,
-             _("Only the contractor's project manager can open a qualification review round."))
+    require("qualification.can_open_qualification_round", user, project)
     with transaction.atomic(), history_context(user=user, reason=_("Qualification review round opened")):
-        Project.objects.select_for_update().filter(pk=project.pk).first()
+        lock(project)
         rounds = project.qualification_reviews.all()
         if rounds.filter(status__in=[ReviewStatus.DRAFT, ReviewStatus.SUBMITTED]).exists():
             raise DomainError(_("A qualification review round is already open for this project."),
@@ -128,7 +115,10 @@ def _clean_document_fields(fields: dict) -> dict:
     cleaned = dict(fields)
     for name in ("number", "issuer", "scope"):
         if name in cleaned:
-            cleaned[name] = (cleaned[name] or "").strip()
+            field = QualificationDocument._meta.get_field(name)
+            clean = clean_text if name == "scope" else clean_line
+            cleaned[name] = clean(cleaned[name], field=name, label=field.verbose_name, required=False,
+                                  max_length=field.max_length)
     if "service_types" in cleaned:
         types = list(cleaned["service_types"] or [])
         bad = [t for t in types if t not in ServiceType.values]
@@ -143,15 +133,14 @@ def _clean_document_fields(fields: dict) -> dict:
 
 
 def qualification_document_add(*, review: QualificationReview, user, **fields) -> QualificationDocument:
-    _require("qualification.can_add_qualification_document", user, review,
-             _("Only the contractor can add documents, and only to a round that has not been submitted."))
+    require("qualification.can_add_qualification_document", user, review)
     fields = _clean_document_fields(fields)
-    if (fields.get("kind") != DocumentKind.SECURITY_EVIDENCE
-            and not rules.test_rule("qualification.can_open_qualification_round", user, review.project)):
-        raise PermissionDenied(_("The security officer can only add security capability evidence."))
+    if fields.get("kind") != DocumentKind.SECURITY_EVIDENCE:
+        require("qualification.may_add_any_document", user, review)
     with transaction.atomic(), history_context(user=user, reason=_("Qualification document added")):
-        locked = _lock_review(review, expected=ReviewStatus.DRAFT,
-                              message=_("Documents can only be added to a round that has not been submitted."))
+        locked = lock(review, related=("project",))
+        _refuse_unless(locked, ReviewStatus.DRAFT,
+                       _("Documents can only be added to a round that has not been submitted."))
         document = QualificationDocument(review=locked, project=locked.project, created_by=user, **fields)
         _full_clean(document, exclude=["review", "project", "created_by", "copied_from", "reviewed_by"])
         document.save()
@@ -159,17 +148,14 @@ def qualification_document_add(*, review: QualificationReview, user, **fields) -
 
 
 def qualification_document_update(*, document: QualificationDocument, user, **fields) -> QualificationDocument:
-    _require("qualification.can_edit_qualification_document", user, document,
-             _("You cannot change this document: only its contractor authors can, while the round is a draft."))
+    require("qualification.can_edit_qualification_document", user, document)
     fields = _clean_document_fields(fields)
-    if "kind" in fields and fields["kind"] != document.kind and not rules.test_rule(
-            "qualification.can_open_qualification_round", user, document.project):
-        raise PermissionDenied(_("The security officer can only add security capability evidence."))
+    if "kind" in fields and fields["kind"] != document.kind:
+        require("qualification.may_add_any_document", user, document)
     with transaction.atomic(), history_context(user=user, reason=_("Qualification document edited")):
-        _lock_review(document.review, expected=ReviewStatus.DRAFT,
-                     message=_("Documents can only be changed while the round has not been submitted."))
-        locked = QualificationDocument.objects.select_for_update().select_related("project", "review").get(
-            pk=document.pk)
+        _refuse_unless(lock(document.review, related=("project",)), ReviewStatus.DRAFT,
+                       _("Documents can only be changed while the round has not been submitted."))
+        locked = lock(document, related=("project", "review"))
         changed = [n for n, v in fields.items() if getattr(locked, n) != v]
         for n in changed:
             setattr(locked, n, fields[n])
@@ -182,27 +168,28 @@ def qualification_document_update(*, document: QualificationDocument, user, **fi
 def qualification_document_remove(*, document: QualificationDocument, user, reason: str = "") -> None:
     """Take a document out of a draft round (e.g. copied from the last round but no longer
     relevant). Its history stays; a document that still has files cannot be removed."""
-    from apps.attachments.models import Attachment
     from django.contrib.contenttypes.models import ContentType
 
-    _require("qualification.can_edit_qualification_document", user, document,
-             _("You cannot change this document: only its contractor authors can, while the round is a draft."))
+    from apps.attachments.models import Attachment
+
+    require("qualification.can_edit_qualification_document", user, document)
+    reason = clean_text(reason, field="reason", label=_("reason"), required=False, max_length=2000)
     with transaction.atomic(), history_context(user=user):
-        _lock_review(document.review, expected=ReviewStatus.DRAFT,
-                     message=_("Documents can only be changed while the round has not been submitted."))
+        _refuse_unless(lock(document.review, related=("project",)), ReviewStatus.DRAFT,
+                       _("Documents can only be changed while the round has not been submitted."))
         ct = ContentType.objects.get_for_model(QualificationDocument)
         if Attachment.objects.filter(content_type=ct, object_id=document.pk, is_removed=False).exists():
             raise DomainError(_("Remove the document's files first."))
-        delete_with_history(document, reason=(reason or "").strip() or _("Qualification document removed"))
+        delete_with_history(document, reason=reason or _("Qualification document removed"))
 
 
-def qualification_submit(*, review: QualificationReview, user) -> QualificationReview:
+def qualification_round_submit(*, review: QualificationReview, user) -> QualificationReview:
     """The contractor PM submits the round for the client's review (§5.1.1)."""
-    _require("qualification.can_submit_qualification", user, review,
-             _("Only the contractor's project manager can submit the qualification documents."))
+    require("qualification.can_submit_qualification", user, review)
     with transaction.atomic(), history_context(user=user, reason=_("Qualification documents submitted")):
-        locked = _lock_review(review, expected=ReviewStatus.DRAFT,
-                              message=_("Only a round that has not been submitted yet can be submitted."))
+        locked = lock(review, related=("project",))
+        _refuse_unless(locked, ReviewStatus.DRAFT,
+                       _("Only a round that has not been submitted yet can be submitted."))
         kinds = set(locked.documents.values_list("kind", flat=True))
         missing = [DocumentKind(k).label for k in REQUIRED_KINDS if k not in kinds]
         if missing:
@@ -219,8 +206,10 @@ def qualification_submit(*, review: QualificationReview, user) -> QualificationR
         locked.submitted_by = user
         locked.submitted_at = timezone.now()
         locked.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
-        _notify(locked, event="submitted", roles={ProjectRole.CLIENT_LEAD, ProjectRole.CLIENT_INSPECTOR},
-                title=_("Qualification documents submitted for review (round %(n)d)") % {"n": locked.round_no})
+        notify(recipients=_people(locked.project, {ProjectRole.CLIENT_LEAD, ProjectRole.CLIENT_INSPECTOR}),
+               key=f"qualification:{locked.pk}:submitted",
+               title=_("Qualification documents submitted for review (round %(n)d)") % {"n": locked.round_no},
+               link=locked.get_absolute_url(), project=locked.project, kind="qualification")
     return locked
 
 
@@ -228,21 +217,18 @@ def qualification_document_check(*, document: QualificationDocument, user, is_au
                                   scope_matches: bool, note: str = "") -> QualificationDocument:
     """The client checks one document: genuine and valid, in date for the contract, scope
     matching the project's service types. All three yes accepts it; any no rejects it (with a note)."""
-    _require("qualification.can_check_qualification_document", user, document,
-             _("Only the client's project lead or quality inspector can review submitted documents."))
+    require("qualification.can_check_qualification_document", user, document)
     values = (is_authentic, in_date, scope_matches)
     if any(not isinstance(v, bool) for v in values):
         raise DomainError(_("Answer each check with yes or no."))
-    note = (note or "").strip()
-    if len(note) > 2000:
-        raise DomainError(_("The note is too long (at most 2000 characters)."), field="note")
+    note = clean_text(note, field="note", label=_("note"), required=False, max_length=2000)
     accepted = all(values)
     if not accepted and not note:
         raise DomainError(_("Say why the document is not acceptable."), field="note")
     with transaction.atomic(), history_context(user=user):
-        _lock_review(document.review, expected=ReviewStatus.SUBMITTED,
-                     message=_("Only documents of a submitted round can be reviewed."))
-        locked = QualificationDocument.objects.select_for_update().select_related("project").get(pk=document.pk)
+        _refuse_unless(lock(document.review, related=("project",)), ReviewStatus.SUBMITTED,
+                       _("Only documents of a submitted round can be reviewed."))
+        locked = lock(document, related=("project",))
         if in_date and locked.not_valid_at_start:
             raise DomainError(_("The document is not valid on the contract start date; it cannot be marked in date."),
                               field="in_date")
@@ -259,17 +245,14 @@ def qualification_document_check(*, document: QualificationDocument, user, is_au
     return locked
 
 
-def qualification_approve(*, review: QualificationReview, user, reason: str = "") -> QualificationReview:
+def qualification_round_approve(*, review: QualificationReview, user, reason: str = "") -> QualificationReview:
     """The client lead approves a submitted round whose every document was accepted. The
     written approval is the client lead's signature (meaning 批准) on the round, made next."""
-    _require("qualification.can_approve_qualification", user, review,
-             _("Only the client's project lead can approve the qualification review."))
-    reason = (reason or "").strip()
-    if len(reason) > 4000:
-        raise DomainError(_("The text is too long (at most 4000 characters)."), field="reason")
+    require("qualification.can_approve_qualification", user, review)
+    reason = clean_text(reason, field="reason", label=_("conclusion and reasons"), required=False, max_length=4000)
     with transaction.atomic(), history_context(user=user, reason=_("Qualification review approved")):
-        locked = _lock_review(review, expected=ReviewStatus.SUBMITTED,
-                              message=_("Only a submitted round can be approved."))
+        locked = lock(review, related=("project",))
+        _refuse_unless(locked, ReviewStatus.SUBMITTED, _("Only a submitted round can be approved."))
         docs = list(locked.documents.select_related("project"))
         pending = [d for d in docs if d.result == ItemResult.PENDING]
         if pending:
@@ -288,8 +271,10 @@ def qualification_approve(*, review: QualificationReview, user, reason: str = ""
                 project=locked.project, kind=DeadlineKind.QUALIFICATION_REVIEW, state=DeadlineState.OPEN):
             deadline_meet(deadline=deadline, user=user)
         _expiry_deadlines(review=locked, documents=docs, user=user)
-        _notify(locked, event="approved", roles={ProjectRole.CONTRACTOR_PM},
-                title=_("Qualification review approved (round %(n)d)") % {"n": locked.round_no})
+        notify(recipients=_people(locked.project, {ProjectRole.CONTRACTOR_PM}),
+               key=f"qualification:{locked.pk}:approved",
+               title=_("Qualification review approved (round %(n)d)") % {"n": locked.round_no},
+               link=locked.get_absolute_url(), project=locked.project, kind="qualification")
     return locked
 
 
@@ -309,25 +294,24 @@ def _expiry_deadlines(*, review: QualificationReview, documents, user) -> None:
                             responsible_org=project.contractor, user=user)
 
 
-def qualification_reject(*, review: QualificationReview, user, reason: str) -> QualificationReview:
+def qualification_round_reject(*, review: QualificationReview, user, reason: str) -> QualificationReview:
     """The client rejects a submitted round with reasons; the contractor may open a new round."""
-    _require("qualification.can_reject_qualification", user, review,
-             _("Only the client's project lead or quality inspector can reject the qualification review."))
-    reason = (reason or "").strip()
+    require("qualification.can_reject_qualification", user, review)
+    reason = clean_text(reason, field="reason", label=_("conclusion and reasons"), required=False, max_length=4000)
     if not reason:
         raise DomainError(_("Give the reasons for rejecting the qualification documents."), field="reason")
-    if len(reason) > 4000:
-        raise DomainError(_("The text is too long (at most 4000 characters)."), field="reason")
     with transaction.atomic(), history_context(user=user, reason=_("Qualification review rejected")):
-        locked = _lock_review(review, expected=ReviewStatus.SUBMITTED,
-                              message=_("Only a submitted round can be rejected."))
+        locked = lock(review, related=("project",))
+        _refuse_unless(locked, ReviewStatus.SUBMITTED, _("Only a submitted round can be rejected."))
         locked.status = ReviewStatus.REJECTED
         locked.concluded_by = user
         locked.concluded_at = timezone.now()
         locked.conclusion_reason = reason
         locked.save(update_fields=["status", "concluded_by", "concluded_at", "conclusion_reason", "updated_at"])
-        _notify(locked, event="rejected", roles={ProjectRole.CONTRACTOR_PM},
-                title=_("Qualification review rejected (round %(n)d)") % {"n": locked.round_no})
+        notify(recipients=_people(locked.project, {ProjectRole.CONTRACTOR_PM}),
+               key=f"qualification:{locked.pk}:rejected",
+               title=_("Qualification review rejected (round %(n)d)") % {"n": locked.round_no},
+               link=locked.get_absolute_url(), project=locked.project, kind="qualification")
     return locked
 
 

@@ -21,15 +21,17 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers, status
-from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from apps.core.rest.base import ApiViewSet, api_schema
-from apps.projects.rest import ProjectScopedMixin
-from apps.core.rest.serializers import UserRefSerializer
 from apps.core.errors import DomainError
+from apps.core.rest.actions import transition_action
+from apps.core.rest.base import ApiViewSet, api_schema
+from apps.core.rest.fields import LineField, TextField
+from apps.core.rest.serializers import UserRefSerializer
+from apps.projects.rest import ProjectScopedMixin
 
 from . import selectors, services
 from .enums import ACTIVE_STATES, IncidentCategory, Severity, TicketSource, TicketState
@@ -89,30 +91,37 @@ class TicketRaiseSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=TicketSource.choices)
     found_on = serializers.DateField()
     severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.GENERAL)
-    title = serializers.CharField(max_length=TITLE_MAX)
-    description = serializers.CharField(max_length=3 * TEXT_MAX)
-    requirement = serializers.CharField(max_length=TEXT_MAX)
+    title = LineField(max_length=TITLE_MAX)
+    description = TextField(max_length=3 * TEXT_MAX)
+    requirement = TextField(max_length=TEXT_MAX)
     due_date = serializers.DateField()
-    responsible_unit = serializers.CharField(max_length=TITLE_MAX, required=False, allow_blank=True, default="")
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    responsible_unit = LineField(max_length=TITLE_MAX, required=False, allow_blank=True, default="")
+    note = LineField(max_length=500, required=False, allow_blank=True, default="")
+
+
+def _version_field():
+    """The ticket's ``version`` the caller read (optimistic locking): the services'
+    ``expected_version``."""
+    return serializers.IntegerField(source="expected_version", required=False, allow_null=True, default=None,
+                                    help_text=gettext_lazy("The version of the ticket you read (optimistic locking)."))
 
 
 class TicketAnswerSerializer(serializers.Serializer):
-    measures = serializers.CharField(max_length=TEXT_MAX)
-    result = serializers.CharField(max_length=TEXT_MAX)
-    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+    measures = TextField(max_length=TEXT_MAX)
+    result = TextField(max_length=TEXT_MAX)
+    version = _version_field()
 
 
 class TicketReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=TEXT_MAX)
-    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+    reason = TextField(max_length=TEXT_MAX)
+    version = _version_field()
 
 
 class TicketReviewInSerializer(serializers.Serializer):
     passed = serializers.BooleanField()
-    opinion = serializers.CharField(max_length=TEXT_MAX)
+    opinion = TextField(max_length=TEXT_MAX)
     new_due_date = serializers.DateField(required=False, allow_null=True, default=None)
-    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+    version = _version_field()
 
 
 class TicketViewSet(ProjectScopedMixin, ApiViewSet):
@@ -155,68 +164,31 @@ class TicketViewSet(ProjectScopedMixin, ApiViewSet):
     @api_schema(summary="Issue a rectification notice (client lead or client inspector)", request=TicketRaiseSerializer,
                 responses={201: TicketSerializer})
     def create(self, request, project_pk=None):
-        self.require("rectification.may_raise_ticket", self.project,
-                     _("Only the client's project lead or quality inspector can issue a rectification notice."))
+        self.require("rectification.may_raise_ticket", self.project)
         data = TicketRaiseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ticket = services.ticket_raise(project=self.project, user=request.user, **data.validated_data)
         return Response(self.get_serializer(ticket).data, status=status.HTTP_201_CREATED)
 
-    @api_schema(summary="Report the rectification: measures and result (contractor PM or special inspector)",
-                request=TicketAnswerSerializer, responses=TicketSerializer)
-    @action(detail=True, methods=["post"])
-    def submit(self, request, project_pk=None, pk=None):
-        ticket = self.get_object()
-        self.require("rectification.may_answer_ticket", ticket,
-                     _("Only the contractor's project manager or special inspector can answer a rectification "
-                       "notice."))
-        data = TicketAnswerSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        ticket = services.ticket_submit(ticket=ticket, user=request.user, **data.validated_data)
-        return Response(self.get_serializer(ticket).data)
-
-    @api_schema(summary="Refuse to rectify, in writing (contractor PM)", request=TicketReasonSerializer,
-                responses=TicketSerializer)
-    @action(detail=True, methods=["post"])
-    def refuse(self, request, project_pk=None, pk=None):
-        ticket = self.get_object()
-        self.require("rectification.may_refuse_ticket", ticket, _("Only the contractor's project manager can refuse a notice."))
-        data = TicketReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        ticket = services.ticket_refuse(ticket=ticket, user=request.user, **data.validated_data)
-        return Response(self.get_serializer(ticket).data)
-
-    @api_schema(summary="Review the rectification (client lead or client inspector)", request=TicketReviewInSerializer,
-                responses=TicketSerializer)
-    @action(detail=True, methods=["post"])
-    def review(self, request, project_pk=None, pk=None):
-        ticket = self.get_object()
-        self.require("rectification.may_review_ticket", ticket,
-                     _("Only the client's project lead or quality inspector can review a rectification."))
-        data = TicketReviewInSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        ticket = services.ticket_review(ticket=ticket, user=request.user, **data.validated_data)
-        return Response(self.get_serializer(ticket).data)
-
-    @api_schema(summary="Close and archive the ticket (client lead; both parties signed)", request=None,
-                responses=TicketSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request, project_pk=None, pk=None):
-        ticket = self.get_object()
-        self.require("rectification.may_close_ticket", ticket, _("Only the client project lead can close a ticket."))
-        ticket = services.ticket_close(ticket=ticket, user=request.user)
-        return Response(self.get_serializer(ticket).data)
-
-    @api_schema(summary="Withdraw a notice issued in error (client lead)", request=TicketReasonSerializer,
-                responses=TicketSerializer)
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, project_pk=None, pk=None):
-        ticket = self.get_object()
-        self.require("rectification.may_cancel_ticket", ticket, _("Only the client project lead can withdraw a notice."))
-        data = TicketReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        ticket = services.ticket_cancel(ticket=ticket, user=request.user, reason=data.validated_data["reason"])
-        return Response(self.get_serializer(ticket).data)
+    submit = transition_action(
+        rule="rectification.may_answer_ticket", service=services.ticket_submit, entity="ticket",
+        input=TicketAnswerSerializer, output=TicketSerializer,
+        summary="Report the rectification: measures and result (contractor PM or special inspector)")
+    refuse = transition_action(
+        rule="rectification.may_refuse_ticket", service=services.ticket_refuse, entity="ticket",
+        input=TicketReasonSerializer, output=TicketSerializer,
+        summary="Refuse to rectify, in writing (contractor PM)")
+    review = transition_action(
+        rule="rectification.may_review_ticket", service=services.ticket_review, entity="ticket",
+        input=TicketReviewInSerializer, output=TicketSerializer,
+        summary="Review the rectification (client lead or client inspector)")
+    close = transition_action(
+        rule="rectification.may_close_ticket", service=services.ticket_close, entity="ticket",
+        output=TicketSerializer, summary="Close and archive the ticket (client lead; both parties signed)")
+    cancel = transition_action(
+        rule="rectification.may_cancel_ticket", service=services.ticket_cancel, entity="ticket",
+        input=TicketReasonSerializer, output=TicketSerializer,
+        summary="Withdraw a notice issued in error (client lead)")
 
 
 class IncidentSerializer(serializers.ModelSerializer):
@@ -248,11 +220,11 @@ class _DateTimeField(serializers.DateTimeField):
 
 class IncidentReportSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=IncidentCategory.choices)
-    title = serializers.CharField(max_length=TITLE_MAX)
+    title = LineField(max_length=TITLE_MAX)
     occurred_at = _DateTimeField()
-    description = serializers.CharField(max_length=3 * TEXT_MAX)
-    scale = serializers.CharField(max_length=TEXT_MAX)
-    remedial_action = serializers.CharField(max_length=TEXT_MAX)
+    description = TextField(max_length=3 * TEXT_MAX)
+    scale = TextField(max_length=TEXT_MAX)
+    remedial_action = TextField(max_length=TEXT_MAX)
     is_major = serializers.BooleanField(required=False, default=False)
 
 
@@ -283,8 +255,7 @@ class IncidentViewSet(ProjectScopedMixin, ApiViewSet):
     @api_schema(summary="Report an incident at once (any member of the contractor's team)",
                 request=IncidentReportSerializer, responses={201: IncidentSerializer})
     def create(self, request, project_pk=None):
-        self.require("rectification.may_report_incident", self.project,
-                     _("Only members of the contractor's project team can report an incident."))
+        self.require("rectification.may_report_incident", self.project)
         data = IncidentReportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         incident = services.incident_report(project=self.project, user=request.user, **data.validated_data)

@@ -232,23 +232,11 @@ class RectificationTicket(SignableMixin, models.Model):
             return gettext("The ticket is signed once the client's review has passed it.")
         return None
 
-    # ---- attachments (apps.attachments): the problem's evidence (client) and the rectification's
-    # evidence (contractor), while the ticket is in the loop.
+    # ---- attachments (apps.attachments): who may add evidence is the rule
+    # ``rectification.can_attach_to_ticket`` (rules.py).
 
     def get_attachment_project(self):
         return self.project
-
-    def can_add_attachment(self, user) -> bool:
-        from apps.projects.rules import has_project_role
-
-        from .rules import ANSWER_ROLES, RAISE_ROLES
-
-        if self.state in (TicketState.OPEN, TicketState.REFUSED):
-            return has_project_role(user, self.project, *ANSWER_ROLES) or has_project_role(
-                user, self.project, *RAISE_ROLES)
-        if self.state == TicketState.SUBMITTED:
-            return has_project_role(user, self.project, *RAISE_ROLES)
-        return False
 
 
 class TicketReview(models.Model):
@@ -374,15 +362,6 @@ class Incident(models.Model):
 
     def get_attachment_project(self):
         return self.project
-
-    def can_add_attachment(self, user) -> bool:
-        from apps.projects.rules import has_project_role
-
-        from .rules import ANSWER_ROLES, RAISE_ROLES, REPORT_ROLES
-
-        return self.is_open and (has_project_role(user, self.project, *REPORT_ROLES)
-                                 or has_project_role(user, self.project, *ANSWER_ROLES)
-                                 or has_project_role(user, self.project, *RAISE_ROLES))
 
 
 class Suspension(models.Model):

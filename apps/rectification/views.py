@@ -1,47 +1,54 @@
-"""Thin views: scoped lookup, form, one service call, message, redirect."""
+"""Thin views: scoped lookup, form, one service call, message, redirect. The transitions of a
+ticket, an incident and the project's suspension are rows of the ``targets`` of one
+``TransitionView`` each (``apps.core.transitions``)."""
 
 from __future__ import annotations
 
 import logging
 from urllib.parse import quote
 
-import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.enums import OrgKind, Party
-from apps.core.errors import DomainError, PermissionDenied
+from apps.core.errors import DomainError
+from apps.core.permissions import allowed, require
+from apps.core.refusals import show_refusal
+from apps.core.transitions import Target, TransitionView
+from apps.projects import services as project_services
 from apps.projects.selectors import project_for_user
 
 from . import selectors, services
 from .enums import ACTIVE_STATES, TicketSource, TicketState
-from .forms import (AcknowledgeForm, AnswerForm, CloseIncidentForm, ComplaintForm, IncidentForm, ReasonForm,
-                    ReportForm, ReviewForm, SettingsForm, SuspendForm, TicketForm)
+from .forms import (
+    AcknowledgeForm,
+    AnswerForm,
+    CloseIncidentForm,
+    ComplaintForm,
+    IncidentForm,
+    ReasonForm,
+    ReportForm,
+    ResumeForm,
+    ReviewForm,
+    SettingsForm,
+    SuspendForm,
+    TicketForm,
+)
 
 logger = logging.getLogger(__name__)
 
 
-def _deny_unless(rule: str, user, obj) -> None:
-    if not rules.test_rule(rule, user, obj):
-        raise DjangoPermissionDenied
-
-
-def _apply(form, exc: DomainError) -> None:
-    if isinstance(exc, PermissionDenied):
-        raise DjangoPermissionDenied from None
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
-
-
-def _version(form):
-    return form.cleaned_data.get("version") or None
+def _version(cleaned: dict):
+    """The version the person read (a hidden field), or None."""
+    return cleaned.get("version") or None
 
 
 # ---------------------------------------------------------------- work lists
@@ -92,13 +99,14 @@ def project_page(request, project_id):
         "complaints": selectors.complaints_with_tickets(project, limit=20),
         "reports": list(selectors.reports_of(project)[:20]),
         "settings": settings_obj,
-        "can_raise": rules.test_rule("rectification.can_raise_ticket", request.user, project),
-        "can_report_incident": rules.test_rule("rectification.can_report_incident", request.user, project),
-        "can_manage": rules.test_rule("rectification.can_manage_problems", request.user, project),
-        "can_suspend": rules.test_rule("projects.can_suspend_project", request.user, project) and bool(grounds),
-        "can_resume": rules.test_rule("projects.can_resume_project", request.user, project),
+        "can_raise": allowed("rectification.can_raise_ticket", request.user, project),
+        "can_report_incident": allowed("rectification.can_report_incident", request.user, project),
+        "can_manage": allowed("rectification.can_manage_problems", request.user, project),
+        # A suspension needs a ground (§5.2.3, §6.3.3): the grounds are read for the page anyway.
+        "can_suspend": allowed("projects.can_suspend_project", request.user, project) and bool(grounds),
+        "can_resume": allowed("projects.can_resume_project", request.user, project),
         "suspend_form": SuspendForm(initial={"version": project.version}),
-        "resume_form": ReasonForm(initial={"version": project.version}),
+        "resume_form": ResumeForm(initial={"version": project.version}),
         "settings_form": SettingsForm(initial={"review_limit": settings_obj.review_limit,
                                                "default_days": settings_obj.default_days,
                                                "version": settings_obj.version}),
@@ -172,19 +180,18 @@ def _prefill(record, source) -> dict:
 @login_required
 def ticket_new(request, project_id):
     project = project_for_user(request.user, project_id)
-    _deny_unless("rectification.may_raise_ticket", request.user, project)
+    require("rectification.may_raise_ticket", request.user, project)
     record, source = _source_record(project, request.GET.get("from", ""))
     initial = {"found_on": timezone.localdate(), "responsible_unit": project.contractor.name}
     if record is not None:
         initial.update(_prefill(record, source))
     form = TicketForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
         try:
             ticket = services.ticket_raise(project=project, user=request.user, source_record=record,
-                                           batch=_batch_of(project, record), **data)
+                                           batch=_batch_of(project, record), **form.cleaned_data)
         except DomainError as exc:
-            _apply(form, exc)
+            show_refusal(exc, form=form)
         else:
             messages.success(request, _("Rectification notice No. %(n)d issued to the contractor.")
                              % {"n": ticket.number})
@@ -196,14 +203,14 @@ def ticket_new(request, project_id):
 @login_required
 def complaint_new(request, project_id):
     project = project_for_user(request.user, project_id)
-    _deny_unless("rectification.may_raise_ticket", request.user, project)
+    require("rectification.may_register_complaint", request.user, project)
     form = ComplaintForm(request.POST or None, request.FILES or None,
                          initial={"received_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             _complaint, ticket = services.complaint_register(project=project, user=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _apply(form, exc)
+            show_refusal(exc, form=form)
         else:
             messages.success(request, _("Complaint registered; rectification notice No. %(n)d issued.")
                              % {"n": ticket.number})
@@ -215,14 +222,15 @@ def complaint_new(request, project_id):
 @require_POST
 def settings_update(request, project_id):
     project = project_for_user(request.user, project_id)
-    _deny_unless("rectification.may_manage_problems", request.user, project)
+    require("rectification.may_manage_problems", request.user, project)
     form = SettingsForm(request.POST)
     if form.is_valid():
         try:
             services.settings_update(project=project, user=request.user, review_limit=form.cleaned_data["review_limit"],
-                                     default_days=form.cleaned_data["default_days"], version=_version(form))
+                                     default_days=form.cleaned_data["default_days"],
+                                     expected_version=_version(form.cleaned_data))
         except DomainError as exc:
-            messages.error(request, exc.message)
+            show_refusal(exc, request=request)
         else:
             messages.success(request, _("The contract's terms for rectification are saved."))
     else:
@@ -230,45 +238,27 @@ def settings_update(request, project_id):
     return redirect("rectification:project", project.pk)
 
 
-@login_required
-@require_POST
-def suspend(request, project_id):
-    project = project_for_user(request.user, project_id)
-    _deny_unless("projects.can_manage_project", request.user, project)
-    form = SuspendForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("A reason is required to suspend the project."))
-        return redirect("rectification:project", project.pk)
-    try:
-        services.project_suspend(project=project, user=request.user, reason=form.cleaned_data["reason"],
-                                 report_to_regulator=form.cleaned_data["report_to_regulator"],
-                                 expected_version=_version(form))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The project is suspended; batch submission is stopped."))
-    return redirect("rectification:project", project.pk)
+class SuspensionTransition(TransitionView):
+    """Suspending and resuming the project from its problem page (buttons, ``post_only``): the
+    client lead suspends on the grounds shown and resumes once their causes are closed."""
 
+    lookup = staticmethod(project_for_user)
+    pk_url_kwarg = "project_id"
+    entity = "project"
+    targets = {
+        "suspend": Target(rule="projects.can_manage_project", service=services.project_suspend,
+                          form_class=SuspendForm, post_only=True,
+                          success=gettext_lazy("The project is suspended; batch submission is stopped.")),
+        "resume": Target(rule="projects.can_manage_project", service=project_services.project_resume,
+                         form_class=ResumeForm, post_only=True, success=gettext_lazy("The project is resumed.")),
+    }
 
-@login_required
-@require_POST
-def resume(request, project_id):
-    from apps.projects import services as project_services
+    def service_kwargs(self, obj, target, cleaned):
+        version = cleaned.pop("version", None) or None
+        return {"project": obj, "user": self.request.user, "expected_version": version, **cleaned}
 
-    project = project_for_user(request.user, project_id)
-    _deny_unless("projects.can_manage_project", request.user, project)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("A reason is required to resume the project."))
-        return redirect("rectification:project", project.pk)
-    try:
-        project_services.project_resume(project=project, user=request.user, reason=form.cleaned_data["reason"],
-                                        expected_version=_version(form))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The project is resumed."))
-    return redirect("rectification:project", project.pk)
+    def get_back_url(self, obj) -> str:
+        return reverse("rectification:project", args=[obj.pk])
 
 
 # ---------------------------------------------------------------- one ticket
@@ -292,124 +282,69 @@ def detail(request, pk):
     })
 
 
-@login_required
-def answer(request, pk):
-    ticket = selectors.ticket_for_user(request.user, pk)
-    _deny_unless("rectification.may_answer_ticket", request.user, ticket)
-    if not rules.test_rule("rectification.can_answer_ticket", request.user, ticket):
-        messages.error(request, _("This ticket is %(state)s; it cannot be answered now.")
-                       % {"state": ticket.get_state_display()})
-        return redirect(ticket)
-    form = AnswerForm(request.POST or None, request.FILES or None,
-                      initial={"version": ticket.version, "measures": ticket.measures, "result": ticket.result})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.ticket_submit(ticket=ticket, user=request.user, measures=form.cleaned_data["measures"],
-                                   result=form.cleaned_data["result"], files=form.cleaned_data["files"],
-                                   version=_version(form))
-        except DomainError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, _("Rectification submitted. The client will review it."))
-            return redirect(ticket)
-    return render(request, "rectification/answer.html", {"project": ticket.project, "ticket": ticket, "form": form,
-                                                         "reviews": list(selectors.reviews_of(ticket))})
+def _review_kwargs(cleaned: dict) -> dict:
+    return {"passed": cleaned["verdict"] == "pass", "opinion": cleaned["opinion"],
+            "new_due_date": cleaned.get("new_due_date")}
 
 
-@login_required
-def review(request, pk):
-    ticket = selectors.ticket_for_user(request.user, pk)
-    _deny_unless("rectification.may_review_ticket", request.user, ticket)
-    if not rules.test_rule("rectification.can_review_ticket", request.user, ticket):
-        messages.error(request, _("This ticket is %(state)s; there is nothing to review.")
-                       % {"state": ticket.get_state_display()})
-        return redirect(ticket)
-    form = ReviewForm(request.POST or None, initial={"version": ticket.version})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.ticket_review(ticket=ticket, user=request.user, passed=data["verdict"] == "pass",
-                                   opinion=data["opinion"], new_due_date=data.get("new_due_date"),
-                                   version=_version(form))
-        except DomainError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, _("Review recorded."))
-            return redirect(ticket)
-    return render(request, "rectification/review.html", {"project": ticket.project, "ticket": ticket, "form": form})
+class TicketTransition(TransitionView):
+    """Every step of a ticket after it was raised. The answer, the review and the report to the
+    regulator have a page of their own (an app template); the other steps are buttons on the
+    ticket (``post_only``): a refusal or a bad form comes back to the ticket as a message."""
 
+    lookup = staticmethod(selectors.ticket_for_user)
+    entity = "ticket"
+    templates = {"answer": "rectification/answer.html", "review": "rectification/review.html",
+                 "report": "rectification/report_form.html"}
+    targets = {
+        "answer": Target(rule="rectification.may_answer_ticket", state_rule="rectification.can_answer_ticket",
+                         service=services.ticket_submit, form_class=AnswerForm, files=True,
+                         success=gettext_lazy("Rectification submitted. The client will review it.")),
+        "review": Target(rule="rectification.may_review_ticket", state_rule="rectification.can_review_ticket",
+                         service=services.ticket_review, form_class=ReviewForm,
+                         success=gettext_lazy("Review recorded.")),
+        "refuse": Target(rule="rectification.may_refuse_ticket", service=services.ticket_refuse,
+                         form_class=ReasonForm, post_only=True,
+                         success=gettext_lazy("Your refusal is recorded and the client is told.")),
+        "withdraw_refusal": Target(rule="rectification.may_withdraw_refusal",
+                                   service=services.ticket_withdraw_refusal, post_only=True,
+                                   success=gettext_lazy("Refusal withdrawn: the rectification notice stands.")),
+        "close": Target(rule="rectification.may_close_ticket", service=services.ticket_close, post_only=True,
+                        success=gettext_lazy("Ticket closed and archived (销号).")),
+        "cancel": Target(rule="rectification.may_cancel_ticket", service=services.ticket_cancel,
+                         form_class=ReasonForm, post_only=True, success=gettext_lazy("Notice withdrawn.")),
+        "reopen": Target(rule="rectification.may_reopen_ticket", service=services.ticket_reopen,
+                         form_class=ReasonForm, post_only=True,
+                         success=gettext_lazy("Ticket reopened for a new review.")),
+        "report": Target(rule="rectification.may_report_to_regulator", service=services.ticket_report,
+                         form_class=ReportForm, success=gettext_lazy("Reported to the regulator.")),
+    }
 
-def _simple_post(request, pk, *, rule: str, action, success: str, needs_reason: bool = False):
-    ticket = selectors.ticket_for_user(request.user, pk)
-    _deny_unless(rule, request.user, ticket)
-    kwargs = {}
-    if needs_reason:
-        form = ReasonForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Give a reason."))
-            return redirect(ticket)
-        kwargs["reason"] = form.cleaned_data["reason"]
-    try:
-        action(ticket=ticket, user=request.user, **kwargs)
-    except DomainError as exc:
-        if isinstance(exc, PermissionDenied):
-            raise DjangoPermissionDenied from None
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
-    return redirect(ticket)
+    @property
+    def template_name(self) -> str:
+        return self.templates.get(self.target, TransitionView.template_name)
 
+    def get_initial(self, obj, target) -> dict:
+        if self.target == "answer":
+            return {"version": obj.version, "measures": obj.measures, "result": obj.result}
+        if self.target == "report":
+            return {"summary": f"{obj.title}。{obj.description}"[:2000]}
+        return {"version": obj.version}
 
-@login_required
-@require_POST
-def refuse(request, pk):
-    return _simple_post(request, pk, rule="rectification.may_refuse_ticket", action=services.ticket_refuse, needs_reason=True,
-                        success=_("Your refusal is recorded and the client is told."))
+    def service_kwargs(self, obj, target, cleaned):
+        kwargs = {"ticket": obj, "user": self.request.user}
+        if self.target == "review":
+            return {**kwargs, **_review_kwargs(cleaned), "expected_version": _version(cleaned)}
+        if self.target == "report":
+            return {**kwargs, **cleaned}
+        version = cleaned.pop("version", None) or None
+        return {**kwargs, **cleaned, "expected_version": version}
 
-
-@login_required
-@require_POST
-def withdraw_refusal(request, pk):
-    return _simple_post(request, pk, rule="rectification.may_refuse_ticket", action=services.ticket_withdraw_refusal,
-                        success=_("Refusal withdrawn: the rectification notice stands."))
-
-
-@login_required
-@require_POST
-def close(request, pk):
-    return _simple_post(request, pk, rule="rectification.may_close_ticket", action=services.ticket_close,
-                        success=_("Ticket closed and archived (销号)."))
-
-
-@login_required
-@require_POST
-def cancel(request, pk):
-    return _simple_post(request, pk, rule="rectification.may_cancel_ticket", action=services.ticket_cancel, needs_reason=True,
-                        success=_("Notice withdrawn."))
-
-
-@login_required
-@require_POST
-def reopen(request, pk):
-    return _simple_post(request, pk, rule="rectification.may_cancel_ticket", action=services.ticket_reopen, needs_reason=True,
-                        success=_("Ticket reopened for a new review."))
-
-
-@login_required
-def report(request, pk):
-    ticket = selectors.ticket_for_user(request.user, pk)
-    _deny_unless("rectification.may_manage_problems", request.user, ticket)
-    form = ReportForm(request.POST or None, initial={"summary": f"{ticket.title}。{ticket.description}"[:2000]})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.report_ticket(ticket=ticket, user=request.user, summary=form.cleaned_data["summary"])
-        except DomainError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, _("Reported to the regulator."))
-            return redirect(ticket)
-    return render(request, "rectification/report_form.html", {"project": ticket.project, "ticket": ticket,
-                                                              "form": form})
+    def get_context_data(self, **context) -> dict:
+        context["ticket"] = context["record"]
+        if self.target == "answer":
+            context["reviews"] = list(selectors.reviews_of(context["record"]))
+        return context
 
 
 @login_required
@@ -441,14 +376,14 @@ def annex_d_pdf(request, pk):
 @login_required
 def incident_new(request, project_id):
     project = project_for_user(request.user, project_id)
-    _deny_unless("rectification.may_report_incident", request.user, project)
+    require("rectification.may_report_incident", request.user, project)
     form = IncidentForm(request.POST or None, request.FILES or None,
                         initial={"occurred_at": timezone.localtime().replace(second=0, microsecond=0)})
     if request.method == "POST" and form.is_valid():
         try:
             incident = services.incident_report(project=project, user=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _apply(form, exc)
+            show_refusal(exc, form=form)
         else:
             messages.success(request, _("Incident reported; the client has been notified."))
             return redirect(incident)
@@ -462,9 +397,9 @@ def incident_detail(request, pk):
     return render(request, "rectification/incident.html", {
         "project": project, "incident": incident, "reports": list(incident.regulator_reports.all()),
         "suspensions": list(incident.suspensions.all()),
-        "can_acknowledge": rules.test_rule("rectification.can_acknowledge_incident", request.user, incident),
-        "can_close": rules.test_rule("rectification.can_close_incident", request.user, incident),
-        "can_stop": incident.is_open and rules.test_rule("projects.can_suspend_project", request.user, project),
+        "can_acknowledge": allowed("rectification.can_acknowledge_incident", request.user, incident),
+        "can_close": allowed("rectification.can_close_incident", request.user, incident),
+        "can_stop": allowed("rectification.can_stop_work", request.user, incident),
         "acknowledge_form": AcknowledgeForm(initial={"is_major": incident.is_major}),
         "close_form": CloseIncidentForm(), "stop_form": SuspendForm(initial={
             "version": project.version, "report_to_regulator": incident.is_major,
@@ -472,60 +407,26 @@ def incident_detail(request, pk):
     })
 
 
-@login_required
-@require_POST
-def incident_acknowledge(request, pk):
-    incident = selectors.incident_for_user(request.user, pk)
-    _deny_unless("rectification.may_handle_incident", request.user, incident)
-    form = AcknowledgeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the client's instructions."))
-        return redirect(incident)
-    try:
-        services.incident_acknowledge(incident=incident, user=request.user,
-                                      instructions=form.cleaned_data["instructions"],
-                                      is_major=form.cleaned_data["is_major"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Incident acknowledged; the contractor has your instructions."))
-    return redirect(incident)
+class IncidentTransition(TransitionView):
+    """The client's steps on an incident, buttons on its page (``post_only``): acknowledge with
+    instructions, close, and stop work (suspend the project with the incident as a cause)."""
 
+    lookup = staticmethod(selectors.incident_for_user)
+    entity = "incident"
+    targets = {
+        "acknowledge": Target(rule="rectification.may_handle_incident", service=services.incident_acknowledge,
+                              form_class=AcknowledgeForm, post_only=True,
+                              success=gettext_lazy("Incident acknowledged; the contractor has your instructions.")),
+        "close": Target(rule="rectification.may_close_incident", service=services.incident_close,
+                        form_class=CloseIncidentForm, post_only=True, success=gettext_lazy("Incident closed.")),
+        "stop_work": Target(rule="projects.can_manage_project", service=services.project_suspend,
+                            form_class=SuspendForm, post_only=True,
+                            success=gettext_lazy("Work is stopped: the project is suspended until the incident "
+                                                 "is closed.")),
+    }
 
-@login_required
-@require_POST
-def incident_close(request, pk):
-    incident = selectors.incident_for_user(request.user, pk)
-    _deny_unless("rectification.may_handle_incident", request.user, incident)
-    form = CloseIncidentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say how the incident was handled."))
-        return redirect(incident)
-    try:
-        services.incident_close(incident=incident, user=request.user, closing_note=form.cleaned_data["closing_note"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Incident closed."))
-    return redirect(incident)
-
-
-@login_required
-@require_POST
-def incident_stop_work(request, pk):
-    """The client stops work after an incident: the project is suspended with the incident as a cause."""
-    incident = selectors.incident_for_user(request.user, pk)
-    _deny_unless("projects.can_manage_project", request.user, incident.project)
-    form = SuspendForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("A reason is required to suspend the project."))
-        return redirect(incident)
-    try:
-        services.project_suspend(project=incident.project, user=request.user, reason=form.cleaned_data["reason"],
-                                 report_to_regulator=form.cleaned_data["report_to_regulator"],
-                                 expected_version=_version(form))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Work is stopped: the project is suspended until the incident is closed."))
-    return redirect(incident)
+    def service_kwargs(self, obj, target, cleaned):
+        if self.target == "stop_work":
+            version = cleaned.pop("version", None) or None
+            return {"project": obj.project, "user": self.request.user, "expected_version": version, **cleaned}
+        return {"incident": obj, "user": self.request.user, **cleaned}

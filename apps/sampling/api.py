@@ -3,7 +3,7 @@
 | method | path | what | service |
 |---|---|---|---|
 | GET | ``sampling/settings/`` | the contract's sampling settings (defaults if never saved) | ``settings_or_defaults`` |
-| PUT | ``sampling/settings/`` | change them (client lead; ``version`` required) | ``settings_update`` |
+| PUT | ``sampling/settings/`` | change them (client lead; ``version`` required) | ``sampling_settings_update`` |
 | GET | ``sampling/switching-states/`` | regime, score and counters per service type | ``switching_states`` |
 | GET | ``sampling/switching-log/`` | the switching log, newest first; filter ``service_type`` | ``switching_events`` |
 | GET | ``sampling/plan/?service_type=&lot_size=`` | the sampling plan a lot would get now | ``plan_with`` |
@@ -18,11 +18,11 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.core.rest.base import ApiViewSet, api_schema
-from apps.projects.rest import ProjectScopedMixin
-from apps.core.rest.serializers import UserRefSerializer
 from apps.core.errors import DomainError
+from apps.core.rest.base import ApiViewSet, api_schema
+from apps.core.rest.serializers import UserRefSerializer
 from apps.projects.enums import ServiceType
+from apps.projects.rest import ProjectScopedMixin
 
 from . import selectors, services
 from .enums import AqlValue, InspectionLevel, Regime, SwitchingEventKind
@@ -139,13 +139,13 @@ class SamplingViewSet(ProjectScopedMixin, ApiViewSet):
     @action(detail=False, methods=["get", "put"], url_path="settings", url_name="settings")
     def sampling_settings(self, request, project_pk=None):
         if request.method == "PUT":
-            self.require("sampling.may_edit_sampling_settings", self.project,
-                         _("Only the client's project lead can change the sampling settings."))
+            self.require("sampling.may_edit_sampling_settings", self.project)
             data = SettingsUpdateSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             values = dict(data.validated_data)
             version = values.pop("version")
-            updated = services.settings_update(self.project, user=request.user, version=version, **values)
+            updated = services.sampling_settings_update(project=self.project, user=request.user,
+                                                        expected_version=version, **values)
             return Response(SettingsSerializer(updated).data)
         return Response(SettingsSerializer(selectors.settings_or_defaults(self.project)).data)
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.text import TextField
 from apps.projects.enums import ServiceType
 
 from .enums import AqlValue, InspectionLevel
@@ -65,12 +66,12 @@ class SettingsForm(_Styled):
 
 class ApproveReducedForm(_Styled):
     production_steady = forms.BooleanField(label=_("Production is at a steady rate"), required=True)
-    reason = forms.CharField(label=_("note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = TextField(label=_("note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class ReasonForm(_Styled):
-    reason = forms.CharField(label=_("reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = TextField(label=_("reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 

@@ -1,18 +1,23 @@
-"""Thin views: scoped lookup, role check, form, one service call, message, redirect."""
+"""Thin views: scoped lookup, rule, form, one service call, message, redirect.
+
+The client lead's switching decisions are the targets of :class:`SwitchingTransition`; the
+settings form and the overview are function views."""
 
 from __future__ import annotations
 
-import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from apps.core.errors import DomainError, PermissionDenied
+from apps.core.errors import DomainError
+from apps.core.permissions import allowed, require
+from apps.core.refusals import show_refusal
+from apps.core.transitions import Target, TransitionView
 from apps.projects.enums import ServiceType
 from apps.projects.selectors import project_for_user
 
@@ -20,18 +25,6 @@ from . import selectors, services
 from .enums import Regime
 from .forms import ApproveReducedForm, PlanPreviewForm, ReasonForm, SettingsForm
 from .models import SwitchingState
-
-
-def _deny_unless(rule: str, user, obj) -> None:
-    if not rules.test_rule(rule, user, obj):
-        raise DjangoPermissionDenied
-
-
-def _apply_domain_error(form, exc: DomainError) -> None:
-    if isinstance(exc, PermissionDenied):
-        raise DjangoPermissionDenied from None
-    field = exc.field if exc.field in form.fields and exc.field != "version" else None
-    form.add_error(field, exc.message)
 
 
 def _service_type(value: str) -> str:
@@ -46,17 +39,11 @@ def project_page(request, project_id):
     counters, a plan calculator and the switching log."""
     project = project_for_user(request.user, project_id)
     sampling_settings = selectors.settings_or_defaults(project)
-    states = selectors.switching_states(project)
-    may_manage = rules.test_rule("sampling.may_manage_switching", request.user, project)
-    rows = []
-    for state in states:
-        rows.append({
-            "state": state,
-            "can_approve_reduced": may_manage and state.regime == Regime.NORMAL and not state.discontinued
-            and sampling_settings.reduced_allowed and state.switching_score >= services.REDUCED_SCORE,
-            "can_return_normal": may_manage and state.regime == Regime.REDUCED,
-            "can_resume": may_manage and state.discontinued,
-        })
+    rows = [{"state": state,
+             "can_approve_reduced": allowed("sampling.can_approve_reduced", request.user, state),
+             "can_return_normal": allowed("sampling.can_return_to_normal", request.user, state),
+             "can_resume": allowed("sampling.can_resume_inspection", request.user, state)}
+            for state in selectors.switching_states(project)]
 
     service_types = selectors.service_types_of(project) or list(ServiceType.values)
     preview_form = PlanPreviewForm(request.GET if "lot_size" in request.GET else None, service_types=service_types)
@@ -74,7 +61,7 @@ def project_page(request, project_id):
     return render(request, "sampling/project.html", {
         "project": project, "settings": sampling_settings, "rows": rows,
         "floor_rate": services.floor_rate_for(project, sampling_settings),
-        "may_edit": rules.test_rule("sampling.may_edit_sampling_settings", request.user, project),
+        "may_edit": allowed("sampling.may_edit_sampling_settings", request.user, project),
         "preview_form": preview_form, "preview": preview, "preview_error": preview_error,
         "preview_rows": _preview_rows(preview) if preview else [],
         "preview_regime": Regime(preview.regime).label if preview else "",
@@ -94,15 +81,15 @@ def _preview_rows(plan) -> list[dict]:
 @login_required
 def settings_edit(request, project_id):
     project = project_for_user(request.user, project_id)
-    _deny_unless("sampling.may_edit_sampling_settings", request.user, project)
+    require("sampling.may_edit_sampling_settings", request.user, project)
     current = selectors.settings_or_defaults(project)
     form = SettingsForm(request.POST or None, initial=SettingsForm.initial_from(current))
     if request.method == "POST" and form.is_valid():
         try:
-            services.settings_update(project, user=request.user, version=form.cleaned_data["version"],
-                                     **form.service_kwargs())
+            services.sampling_settings_update(project=project, user=request.user,
+                                              expected_version=form.cleaned_data["version"], **form.service_kwargs())
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            show_refusal(exc, form=form)
         else:
             messages.success(request, _("Sampling settings saved."))
             return redirect("sampling:project", project.pk)
@@ -111,53 +98,47 @@ def settings_edit(request, project_id):
         "history": selectors.settings_history(project)[:50]})
 
 
-def _state_or_default(project, service_type) -> SwitchingState:
-    return selectors.switching_state(project, service_type) or SwitchingState(project=project,
-                                                                              service_type=service_type)
+class SwitchingTransition(TransitionView):
+    """The client lead's decisions on the switching state of one service type (GB/T 2828.1 §9):
+    ``/sampling/projects/<project_id>/<service_type>/reduced|normal|resume/``. The state may not
+    be saved yet (no lot recorded): the page shows the defaults and the service creates it."""
 
+    entity = "state"
+    template_name = "sampling/action.html"
+    targets = {
+        "approve_reduced": Target(
+            rule="sampling.may_approve_reduced", service=services.switching_reduced_approve,
+            form_class=ApproveReducedForm, title=gettext_lazy("Switch to reduced inspection"),
+            intro=gettext_lazy("GB/T 2828.1 §9.3.3: the switching score is at least 30, production is at a steady "
+                               "rate and the client considers reduced inspection desirable."),
+            success=gettext_lazy("Reduced inspection begins with the next lot.")),
+        "return_normal": Target(
+            rule="sampling.may_return_to_normal", service=services.switching_normal_return, form_class=ReasonForm,
+            title=gettext_lazy("Return to normal inspection"),
+            intro=gettext_lazy("GB/T 2828.1 §9.3.4: production irregular or delayed, or other conditions warrant "
+                               "normal inspection."),
+            success=gettext_lazy("Normal inspection begins with the next lot.")),
+        "resume": Target(
+            rule="sampling.may_resume_inspection", service=services.switching_resume, form_class=ReasonForm,
+            title=gettext_lazy("Resume sampling inspection"),
+            intro=gettext_lazy("GB/T 2828.1 §9.4: resume only after the contractor's corrective action, which you "
+                               "consider likely to be effective; inspection resumes on tightened inspection."),
+            success=gettext_lazy("Sampling inspection resumed on tightened inspection.")),
+    }
 
-def _action(request, project_id, service_type, *, form_class, title: str, explanation: str, call, done: str):
-    project = project_for_user(request.user, project_id)
-    service_type = _service_type(service_type)
-    _deny_unless("sampling.may_manage_switching", request.user, project)
-    state = _state_or_default(project, service_type)
-    form = form_class(request.POST or None, initial={"version": state.version})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            call(project, service_type, user=request.user, **data)
-        except DomainError as exc:
-            _apply_domain_error(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect(reverse("sampling:project", args=[project.pk]))
-    return render(request, "sampling/action.html", {
-        "project": project, "state": state, "form": form, "title": title, "explanation": explanation})
+    def get_object(self):
+        project = project_for_user(self.request.user, self.kwargs["project_id"])
+        service_type = _service_type(self.kwargs["service_type"])
+        return (selectors.switching_state(project, service_type)
+                or SwitchingState(project=project, service_type=service_type))
 
+    def get_initial(self, obj, target):
+        return {"version": obj.version}
 
-@login_required
-def approve_reduced(request, project_id, service_type):
-    return _action(
-        request, project_id, service_type, form_class=ApproveReducedForm,
-        title=_("Switch to reduced inspection"),
-        explanation=_("GB/T 2828.1 §9.3.3: the switching score is at least 30, production is at a steady rate and "
-                      "the client considers reduced inspection desirable."),
-        call=services.approve_reduced, done=_("Reduced inspection begins with the next lot."))
+    def service_kwargs(self, obj, target, cleaned):
+        version = cleaned.pop("version", None)
+        return {"project": obj.project, "service_type": obj.service_type, "user": self.request.user,
+                "expected_version": version, **cleaned}
 
-
-@login_required
-def return_normal(request, project_id, service_type):
-    return _action(
-        request, project_id, service_type, form_class=ReasonForm, title=_("Return to normal inspection"),
-        explanation=_("GB/T 2828.1 §9.3.4: production irregular or delayed, or other conditions warrant "
-                      "normal inspection."),
-        call=services.return_to_normal, done=_("Normal inspection begins with the next lot."))
-
-
-@login_required
-def resume(request, project_id, service_type):
-    return _action(
-        request, project_id, service_type, form_class=ReasonForm, title=_("Resume sampling inspection"),
-        explanation=_("GB/T 2828.1 §9.4: resume only after the contractor's corrective action, which you consider "
-                      "likely to be effective; inspection resumes on tightened inspection."),
-        call=services.resume_inspection, done=_("Sampling inspection resumed on tightened inspection."))
+    def get_back_url(self, obj):
+        return reverse("sampling:project", args=[obj.project_id])

@@ -222,7 +222,7 @@ class SignatureViewSet(ProjectScopedMixin, ApiViewSet):
     def create(self, request, project_pk=None):
         self.project  # noqa: B018 — 404 for a project the user may not see, before reading the input
         record = self._record(request.data)
-        self.require("signatures.can_sign_record", record, _("You may not sign this record."))
+        self.require("signatures.can_sign_record", record)
         data = SignatureCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data

@@ -43,7 +43,10 @@ def _signable(record: models.Model):
         raise DomainError(_("This kind of record cannot be signed."), code="not_signable") from None
 
 
-def active_roles(user, project) -> set[str]:
+def _current_roles(user, project) -> set[str]:
+    """The roles ``user`` holds on ``project`` now, read from the database each time: unlike
+    ``apps.projects.rules.active_roles`` (cached on the project instance for one request's rule
+    checks), a signature must reflect the roles at the moment it is given."""
     return set(project.members.filter(user=user, is_active=True).values_list("role", flat=True))
 
 
@@ -68,7 +71,7 @@ def signing_refusal(*, user, record: models.Model, party: str) -> str | None:
     org = user.organization
     if org is None or not org.is_active:
         return _("Your organisation is not active.")
-    roles = active_roles(user, project) & allowed_roles
+    roles = _current_roles(user, project) & allowed_roles
     party_org_id = project.client_id if party == Party.CLIENT else project.contractor_id
     is_expert = (party == Party.CLIENT and ProjectRole.ACCEPTANCE_EXPERT in roles
                  and org.pk != project.contractor_id)

@@ -6,7 +6,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -14,6 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.core.errors import DomainError
 from apps.core.history import client_ip
+from apps.core.permissions import require
+from apps.core.refusals import show_refusal
 
 from . import selectors, services
 from .enums import SignatureMeaning
@@ -37,8 +38,7 @@ def _back_url(request, record, project) -> str:
 def sign(request, content_type_id: int, object_id: int):
     record, project = selectors.signable_record_for_user(request.user, content_type_id=content_type_id,
                                                          object_id=object_id)
-    if request.user.is_read_only:
-        raise DjangoPermissionDenied
+    require("signatures.may_sign", request.user)
     signable = signables.get(record)
     parties = signable.parties_for(record)
     meanings = [m for m in SignatureMeaning.values if any(m in signable.meanings_for(p) for p in parties)]
@@ -52,8 +52,7 @@ def sign(request, content_type_id: int, object_id: int):
                                     party=form.cleaned_data["party"], meaning=form.cleaned_data["meaning"],
                                     request_ip=client_ip(request))
         except DomainError as exc:
-            field = exc.field if exc.field in form.fields else None
-            form.add_error(field, exc.message)
+            show_refusal(_on_the_form(exc), form=form)
         else:
             messages.success(request, _("Signed."))
             return redirect(back)
@@ -61,6 +60,13 @@ def sign(request, content_type_id: int, object_id: int):
         "form": form, "record": record, "project": project, "next": back, "can_sign": bool(own_parties),
         "content": _content_rows(record, signable.signed_content(record)),
     })
+
+
+def _on_the_form(exc: DomainError) -> DomainError:
+    """On the signing form every refusal is about what the person chose there (the party, the
+    meaning, the password), so it is shown next to that field, a permission refusal included
+    (who may sign for which party is only known once the party is chosen)."""
+    return DomainError(exc.message, code=exc.code, field=exc.field, details=exc.details)
 
 
 def _content_rows(record, content: dict) -> list[tuple[str, object]]:

@@ -7,14 +7,14 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from rest_framework import serializers, status
-from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from apps.accounts.enums import CONTRACTOR_ROLES, ProjectRole
-from apps.core.rest.base import ApiViewSet, api_schema
-from apps.projects.rest import ProjectScopedMixin
+from apps.core.rest.actions import transition_action
+from apps.core.rest.base import api_schema
+from apps.core.rest.fields import LineField, TextField
 from apps.core.rest.serializers import UserRefSerializer
+from apps.projects.rest import ProjectRecordsViewSet
 
 from . import selectors, services
 from .models import Equipment, IntegrityPledge, StaffChange, StaffFiling
@@ -96,7 +96,7 @@ class StaffChangeSerializer(serializers.ModelSerializer):
 class StaffChangeCreateSerializer(serializers.Serializer):
     leaving = serializers.PrimaryKeyRelatedField(queryset=StaffFiling.objects.none())
     incoming = serializers.PrimaryKeyRelatedField(queryset=StaffFiling.objects.none())
-    reason = serializers.CharField(max_length=2000)
+    reason = TextField(max_length=2000)
     planned_date = serializers.DateField()
 
     def __init__(self, *args, project=None, **kwargs):
@@ -130,39 +130,21 @@ class PledgeCreateSerializer(serializers.Serializer):
 
 
 class TeamsReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = TextField(max_length=2000)
+
+
+class EndReasonSerializer(serializers.Serializer):
+    reason = LineField(max_length=500)
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = TextField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 # ---------------------------------------------------------------- viewsets
 
-class _RecordViewSet(ProjectScopedMixin, ApiViewSet):
-    model = None
+class _RecordViewSet(ProjectRecordsViewSet):
     http_method_names = ["get", "post", "head", "options"]
-
-    def scoped(self):
-        raise NotImplementedError
-
-    def get_queryset(self):
-        if self.is_schema_generation:
-            return self.model.objects.none()
-        return self.scoped()
-
-    def get_object(self):
-        try:
-            return self.get_queryset().get(pk=self.kwargs.get("pk"))
-        except (self.model.DoesNotExist, ValueError, TypeError):
-            raise NotFound from None
-
-    def list(self, request, project_pk=None):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request, project_pk=None, pk=None):
-        return Response(self.get_serializer(self.get_object()).data)
 
     def _out(self, obj, code=status.HTTP_200_OK):
         obj.refresh_from_db()
@@ -174,7 +156,7 @@ class StaffFilingViewSet(_RecordViewSet):
     serializer_class = StaffFilingSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def scoped(self):
+    def records(self):
         return selectors.project_filings(self.project)
 
     @api_schema(summary="File a person (contractor PM)", request=StaffFilingCreateSerializer,
@@ -192,82 +174,53 @@ class StaffFilingViewSet(_RecordViewSet):
                 responses=StaffFilingSerializer)
     def partial_update(self, request, project_pk=None, pk=None):
         filing = self.get_object()
-        self.require("teams.can_file", self.project)
+        self.require("teams.may_change_filing", filing)
         data = StaffFilingWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         return self._out(services.staff_filing_update(filing=filing, user=request.user, **data.validated_data))
 
-    @api_schema(summary="Approve (client lead or inspector)", request=NoteSerializer, responses=StaffFilingSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, project_pk=None, pk=None):
-        filing = self.get_object()
-        self.require("teams.can_review", self.project)
-        data = NoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._out(services.staff_filing_approve(filing=filing, user=request.user, **data.validated_data))
-
-    @api_schema(summary="Reject with a reason (client lead or inspector)", request=TeamsReasonSerializer,
-                responses=StaffFilingSerializer)
-    @action(detail=True, methods=["post"])
-    def reject(self, request, project_pk=None, pk=None):
-        filing = self.get_object()
-        self.require("teams.can_review", self.project)
-        data = TeamsReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._out(services.staff_filing_reject(filing=filing, user=request.user, **data.validated_data))
-
-    @api_schema(summary="End an approved filing (client lead)", request=TeamsReasonSerializer,
-                responses=StaffFilingSerializer)
-    @action(detail=True, methods=["post"])
-    def end(self, request, project_pk=None, pk=None):
-        filing = self.get_object()
-        self.require("teams.can_decide_change", self.project)
-        data = TeamsReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._out(services.staff_filing_end(filing=filing, user=request.user, **data.validated_data))
+    approve = transition_action(
+        rule="teams.can_review", service=services.staff_filing_approve, entity="filing", input=NoteSerializer,
+        output=StaffFilingSerializer, summary="Approve (client lead or inspector)")
+    reject = transition_action(
+        rule="teams.can_review", service=services.staff_filing_reject, entity="filing",
+        input=TeamsReasonSerializer, output=StaffFilingSerializer,
+        summary="Reject with a reason (client lead or inspector)")
+    end = transition_action(
+        rule="teams.may_end_filing", service=services.staff_filing_end, entity="filing", input=EndReasonSerializer,
+        output=StaffFilingSerializer, summary="End an approved filing (client lead)")
 
 
 class EquipmentViewSet(_RecordViewSet):
     model = Equipment
     serializer_class = EquipmentSerializer
 
-    def scoped(self):
+    def records(self):
         return selectors.project_equipment(self.project)
 
     @api_schema(summary="File equipment (contractor PM)", request=EquipmentWriteSerializer,
                 responses={201: EquipmentSerializer})
     def create(self, request, project_pk=None):
-        self.require("teams.can_file", self.project)
+        self.require("teams.may_file_equipment", self.project)
         data = EquipmentWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._out(services.equipment_file(project=self.project, user=request.user, **data.validated_data),
                          status.HTTP_201_CREATED)
 
-    @api_schema(summary="Approve (client lead or inspector)", request=NoteSerializer, responses=EquipmentSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, project_pk=None, pk=None):
-        eq = self.get_object()
-        self.require("teams.can_review", self.project)
-        data = NoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._out(services.equipment_approve(equipment=eq, user=request.user, **data.validated_data))
-
-    @api_schema(summary="Reject with a reason (client lead or inspector)", request=TeamsReasonSerializer,
-                responses=EquipmentSerializer)
-    @action(detail=True, methods=["post"])
-    def reject(self, request, project_pk=None, pk=None):
-        eq = self.get_object()
-        self.require("teams.can_review", self.project)
-        data = TeamsReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._out(services.equipment_reject(equipment=eq, user=request.user, **data.validated_data))
+    approve = transition_action(
+        rule="teams.can_review", service=services.equipment_approve, entity="equipment", input=NoteSerializer,
+        output=EquipmentSerializer, summary="Approve (client lead or inspector)")
+    reject = transition_action(
+        rule="teams.can_review", service=services.equipment_reject, entity="equipment",
+        input=TeamsReasonSerializer, output=EquipmentSerializer,
+        summary="Reject with a reason (client lead or inspector)")
 
 
 class StaffChangeViewSet(_RecordViewSet):
     model = StaffChange
     serializer_class = StaffChangeSerializer
 
-    def scoped(self):
+    def records(self):
         return selectors.project_changes(self.project)
 
     @api_schema(summary="Request a staff change in advance (contractor PM)", request=StaffChangeCreateSerializer,
@@ -279,41 +232,22 @@ class StaffChangeViewSet(_RecordViewSet):
         change = services.staff_change_request(project=self.project, user=request.user, **data.validated_data)
         return self._out(change, status.HTTP_201_CREATED)
 
-    @api_schema(summary="Approve (client lead)", request=NoteSerializer, responses=StaffChangeSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, project_pk=None, pk=None):
-        change = self.get_object()
-        self.require("teams.can_decide_change", self.project)
-        data = NoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._out(services.staff_change_approve(change=change, user=request.user, **data.validated_data))
-
-    @api_schema(summary="Reject with a reason (client lead)", request=TeamsReasonSerializer,
-                responses=StaffChangeSerializer)
-    @action(detail=True, methods=["post"])
-    def reject(self, request, project_pk=None, pk=None):
-        change = self.get_object()
-        self.require("teams.can_decide_change", self.project)
-        data = TeamsReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._out(services.staff_change_reject(change=change, user=request.user, **data.validated_data))
-
-    @api_schema(summary="Withdraw the request (contractor PM)", request=TeamsReasonSerializer,
-                responses=StaffChangeSerializer)
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, project_pk=None, pk=None):
-        change = self.get_object()
-        self.require("teams.can_request_change", self.project)
-        data = TeamsReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._out(services.staff_change_withdraw(change=change, user=request.user, **data.validated_data))
+    approve = transition_action(
+        rule="teams.can_decide_change", service=services.staff_change_approve, entity="change",
+        input=NoteSerializer, output=StaffChangeSerializer, summary="Approve (client lead)")
+    reject = transition_action(
+        rule="teams.can_decide_change", service=services.staff_change_reject, entity="change",
+        input=TeamsReasonSerializer, output=StaffChangeSerializer, summary="Reject with a reason (client lead)")
+    withdraw = transition_action(
+        rule="teams.may_withdraw_change", service=services.staff_change_withdraw, entity="change",
+        input=TeamsReasonSerializer, output=StaffChangeSerializer, summary="Withdraw the request (contractor PM)")
 
 
 class PledgeViewSet(_RecordViewSet):
     model = IntegrityPledge
     serializer_class = PledgeSerializer
 
-    def scoped(self):
+    def records(self):
         return selectors.project_pledges(self.project)
 
     @api_schema(summary="Prepare a client member's integrity pledge (client lead); signing is at "

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.enums import CONTRACTOR_ROLES, ProjectRole
 from apps.core.forms import DateInput
+from apps.core.text import TextField
 
 from .enums import ChangeStatus, FilingStatus
 from .models import Equipment, StaffFiling
@@ -64,7 +65,7 @@ class StaffChangeForm(forms.Form):
     leaving = forms.ModelChoiceField(queryset=StaffFiling.objects.none(), label=_("person leaving"))
     incoming = forms.ModelChoiceField(queryset=StaffFiling.objects.none(), label=_("replacement"),
                                       help_text=_("File the replacement first; their filing appears here."))
-    reason = forms.CharField(label=_("reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = TextField(label=_("reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     planned_date = forms.DateField(label=_("planned date"), widget=DateInput)
 
     def __init__(self, *args, project, **kwargs):
@@ -77,8 +78,8 @@ class StaffChangeForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("reason"), max_length=2000)
+    reason = TextField(label=_("reason"), max_length=2000, widget=forms.TextInput)
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label=_("note"), max_length=2000, required=False)
+    note = TextField(label=_("note"), max_length=2000, required=False, widget=forms.TextInput)

@@ -110,15 +110,6 @@ class StaffFiling(models.Model):
     def get_attachment_project(self) -> Project:
         return self.project
 
-    def can_add_attachment(self, user) -> bool:
-        # The contractor's PM files the person's papers, or the person their own (§8.1.1).
-        from apps.accounts.enums import ProjectRole
-        from apps.projects.rules import has_project_role
-
-        return self.status != FilingStatus.ENDED and (
-            has_project_role(user, self.project, ProjectRole.CONTRACTOR_PM)
-            or (user.pk == self.person_id and user.organization_id == self.project.contractor_id))
-
     @property
     def is_key_post(self) -> bool:
         return self.role in KEY_POSTS

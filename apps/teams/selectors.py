@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from apps.accounts.enums import CLIENT_ROLES, CONTRACTOR_ROLES, Party
+from apps.accounts.enums import CLIENT_ROLES, CONTRACTOR_ROLES, Party, ProjectRole
 from apps.projects.models import Project
 from apps.projects.selectors import projects_visible_to
 
@@ -49,13 +49,28 @@ def expected_contractor_staff(project: Project) -> list:
     """Everyone on the contractor's side who must attend the technical disclosure (§8.1.3):
     active contractor members of the project and approved filed staff, by name."""
     from django.contrib.auth import get_user_model
-
     from django.db.models import Q
 
     members = project.members.filter(is_active=True, role__in=list(CONTRACTOR_ROLES)).values("user_id")
     filed = StaffFiling.objects.filter(project=project, status=FilingStatus.APPROVED).values("person_id")
     return list(get_user_model().objects.filter(Q(pk__in=members) | Q(pk__in=filed), is_active=True)
                 .order_by("name", "pk"))
+
+
+def client_reviewers(project: Project) -> list:
+    """Who decides filings: the client's project lead and quality inspectors (of the client)."""
+    return [m.user for m in project.members.filter(
+        is_active=True, role__in=[ProjectRole.CLIENT_LEAD, ProjectRole.CLIENT_INSPECTOR],
+        user__organization_id=project.client_id).select_related("user")]
+
+
+def client_leads(project: Project) -> list:
+    return [m.user for m in project.members.filter(is_active=True, role=ProjectRole.CLIENT_LEAD).select_related("user")]
+
+
+def contractor_pms(project: Project) -> list:
+    return [m.user for m in project.members.filter(is_active=True, role=ProjectRole.CONTRACTOR_PM)
+            .select_related("user")]
 
 
 def project_filings(project: Project) -> QuerySet[StaffFiling]:

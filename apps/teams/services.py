@@ -6,20 +6,30 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import rules
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.enums import CLIENT_ROLES, CONTRACTOR_ROLES, Party, ProjectRole
-from apps.core.validation import full_clean_or_error
-from apps.core.errors import DomainError, PermissionDenied
+from apps.accounts.enums import CLIENT_ROLES, CONTRACTOR_ROLES, Party
+from apps.core.errors import DomainError
 from apps.core.history import history_context, save_with_history
+from apps.core.locking import lock
+from apps.core.notify import notify
+from apps.core.permissions import require
+from apps.core.text import clean_line, clean_text
+from apps.core.validation import full_clean_or_error
 from apps.projects.models import Project
 
-from .enums import LEVEL_RANK, ChangeStatus, CertificateLevel, FilingStatus, TrainingResult
+from .enums import LEVEL_RANK, CertificateLevel, ChangeStatus, FilingStatus, TrainingResult
 from .models import Equipment, IntegrityPledge, StaffChange, StaffFiling
+from .selectors import (
+    client_leads,
+    client_members_without_pledge,
+    client_reviewers,
+    contractor_pms,
+    is_approved_staff,
+)
 
 FILING_FIELDS = ("post", "cert_name", "cert_number", "cert_level", "cert_issuer", "cert_valid_from",
                  "cert_valid_until", "years_experience", "no_criminal_record", "training_result", "training_note",
@@ -36,22 +46,8 @@ PLEDGE_TEXT = (
 
 # ---------------------------------------------------------------- helpers
 
-def _require(rule: str, user, obj, message: str) -> None:
-    if not (user is not None and rules.test_rule(rule, user, obj)):
-        raise PermissionDenied(message)
-
-
 def _full_clean(obj, exclude: list[str] | None = None) -> None:
     full_clean_or_error(obj, exclude, set_field=True)
-
-
-def _text(value: str | None, message: str, field: str, limit: int = 2000) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise DomainError(message, field=field)
-    if len(value) > limit:
-        raise DomainError(_("The text is too long (at most %(n)d characters).") % {"n": limit}, field=field)
-    return value
 
 
 def _unknown(fields: dict, allowed: tuple[str, ...]) -> None:
@@ -60,30 +56,18 @@ def _unknown(fields: dict, allowed: tuple[str, ...]) -> None:
         raise DomainError(_("These fields cannot be set here: %(f)s") % {"f": ", ".join(sorted(unknown))})
 
 
-def _lock(model, record):
-    return model.objects.select_for_update().select_related("project").get(pk=record.pk)
-
-
-def _client_reviewers(project: Project) -> list:
-    return [m.user for m in project.members.filter(
-        is_active=True, role__in=[ProjectRole.CLIENT_LEAD, ProjectRole.CLIENT_INSPECTOR],
-        user__organization_id=project.client_id).select_related("user")]
-
-
-def _client_leads(project: Project) -> list:
-    return [m.user for m in project.members.filter(is_active=True, role=ProjectRole.CLIENT_LEAD).select_related("user")]
-
-
-def _contractor_pms(project: Project) -> list:
-    return [m.user for m in project.members.filter(is_active=True, role=ProjectRole.CONTRACTOR_PM)
-            .select_related("user")]
-
-
-def _notify(*, recipients, key: str, title: str, link: str, project: Project) -> None:
-    from apps.notifications.services import notify
-
-    notify(recipients={u.pk: u for u in recipients}.values(), key=key, title=title, link=link, project=project,
-           kind="teams")
+def _clean_text_fields(model, fields: dict, *, multi_line: tuple[str, ...] = ()) -> dict:
+    """The free-text values of ``fields`` as the kit cleans them: stripped, one line without
+    control characters (``multi_line`` ones keep their line breaks). A missing required value is
+    refused by the model's own validation."""
+    cleaned = dict(fields)
+    for name, value in fields.items():
+        field = model._meta.get_field(name)
+        if isinstance(value, str) and isinstance(field, (models.CharField, models.TextField)) and not field.choices:
+            clean = clean_text if name in multi_line else clean_line
+            cleaned[name] = clean(value, field=name, label=field.verbose_name, required=False,
+                                  max_length=field.max_length)
+    return cleaned
 
 
 def _stamp(moment: dt.datetime) -> str:
@@ -124,8 +108,9 @@ def _refuse_unapprovable(filing: StaffFiling) -> None:
 
 def staff_filing_create(*, project: Project, user, person, role: str, **fields: Any) -> StaffFiling:
     """The contractor PM files one person for one post on the project."""
-    _require("teams.can_file", user, project, _("Only the contractor's project manager can file staff."))
+    require("teams.can_file", user, project)
     _unknown(fields, FILING_FIELDS)
+    fields = _clean_text_fields(StaffFiling, fields)
     if role not in CONTRACTOR_ROLES:
         raise DomainError(_("Choose one of the contractor's project roles."), field="role")
     if person is None or not person.is_active or person.organization_id != project.contractor_id:
@@ -138,18 +123,19 @@ def staff_filing_create(*, project: Project, user, person, role: str, **fields: 
                 filing.save()
         except IntegrityError as exc:
             raise DomainError(_("This person already has an open filing on this project."), field="person") from exc
-        _notify(recipients=_client_reviewers(project), key=f"teams:filing:{filing.pk}:submitted:"
-                f"{_stamp(filing.submitted_at)}", title=_("Staff filing to review: %(f)s") % {"f": filing},
-                link=filing.get_absolute_url(), project=project)
+        notify(recipients=client_reviewers(project), key=f"teams:filing:{filing.pk}:submitted:"
+               f"{_stamp(filing.submitted_at)}", title=_("Staff filing to review: %(f)s") % {"f": filing},
+               link=filing.get_absolute_url(), project=project, kind="teams")
     return filing
 
 
 def staff_filing_update(*, filing: StaffFiling, user, **fields: Any) -> StaffFiling:
     """Correct a submitted or rejected filing; it goes (back) to the client as submitted."""
     _unknown(fields, FILING_FIELDS)
+    fields = _clean_text_fields(StaffFiling, fields)
     with transaction.atomic(), history_context(user=user):
-        locked = _lock(StaffFiling, filing)
-        _require("teams.can_file", user, locked.project, _("Only the contractor's project manager can change a filing."))
+        locked = lock(filing, related=("project",))
+        require("teams.may_change_filing", user, locked)
         if locked.status not in (FilingStatus.SUBMITTED, FilingStatus.REJECTED):
             raise DomainError(_("Only a filing that is not yet approved can be changed."), code="illegal_transition")
         was_rejected = locked.status == FilingStatus.REJECTED
@@ -159,25 +145,28 @@ def staff_filing_update(*, filing: StaffFiling, user, **fields: Any) -> StaffFil
         locked.submitted_at = timezone.now()
         _full_clean(locked, exclude=["project", "person", "submitted_by", "decided_by"])
         save_with_history(locked, reason=_("Filing resubmitted") if was_rejected else _("Filing corrected"))
-        _notify(recipients=_client_reviewers(locked.project),
-                key=f"teams:filing:{locked.pk}:submitted:{_stamp(locked.submitted_at)}",
-                title=_("Staff filing to review: %(f)s") % {"f": locked}, link=locked.get_absolute_url(),
-                project=locked.project)
+        notify(recipients=client_reviewers(locked.project),
+               key=f"teams:filing:{locked.pk}:submitted:{_stamp(locked.submitted_at)}",
+               title=_("Staff filing to review: %(f)s") % {"f": locked}, link=locked.get_absolute_url(),
+               project=locked.project, kind="teams")
     return locked
+
+
+def _refuse_undecidable(filing: StaffFiling, *, message: str) -> None:
+    if filing.status != FilingStatus.SUBMITTED:
+        raise DomainError(message % {"s": filing.get_status_display()}, code="illegal_transition")
+    if filing.changes_incoming.filter(status=ChangeStatus.REQUESTED).exists():
+        raise DomainError(_("This person replaces someone: decide on the staff change instead."),
+                          code="illegal_transition")
 
 
 def staff_filing_approve(*, filing: StaffFiling, user, note: str = "") -> StaffFiling:
     """The client lead or inspector approves a complete filing."""
+    note = clean_text(note, field="note", label=_("note"), required=False, max_length=2000)
     with transaction.atomic(), history_context(user=user):
-        locked = _lock(StaffFiling, filing)
-        _require("teams.can_review", user, locked.project,
-                 _("Only the client's project lead or quality inspector can decide on filings."))
-        if locked.status != FilingStatus.SUBMITTED:
-            raise DomainError(_("Only a submitted filing can be approved (this one is %(s)s).")
-                              % {"s": locked.get_status_display()}, code="illegal_transition")
-        if locked.changes_incoming.filter(status=ChangeStatus.REQUESTED).exists():
-            raise DomainError(_("This person replaces someone: decide on the staff change instead."),
-                              code="illegal_transition")
+        locked = lock(filing, related=("project",))
+        require("teams.can_review", user, locked)
+        _refuse_undecidable(locked, message=_("Only a submitted filing can be approved (this one is %(s)s)."))
         _refuse_unapprovable(locked)
         _approve(locked, user=user, note=note, reason=_("Filing approved"))
     return locked
@@ -187,26 +176,22 @@ def _approve(filing: StaffFiling, *, user, note: str, reason: str) -> None:
     filing.status = FilingStatus.APPROVED
     filing.decided_by = user
     filing.decided_at = timezone.now()
-    filing.decision_note = (note or "").strip()[:2000]
+    filing.decision_note = note
     save_with_history(filing, reason=reason,
                       update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    _notify(recipients=_contractor_pms(filing.project), key=f"teams:filing:{filing.pk}:approved",
-            title=_("Staff filing approved: %(f)s") % {"f": filing}, link=filing.get_absolute_url(),
-            project=filing.project)
+    notify(recipients=contractor_pms(filing.project), key=f"teams:filing:{filing.pk}:approved",
+           title=_("Staff filing approved: %(f)s") % {"f": filing}, link=filing.get_absolute_url(),
+           project=filing.project, kind="teams")
 
 
 def staff_filing_reject(*, filing: StaffFiling, user, reason: str) -> StaffFiling:
-    reason = _text(reason, _("Give the reason for rejecting the filing."), "reason")
     with transaction.atomic(), history_context(user=user):
-        locked = _lock(StaffFiling, filing)
-        _require("teams.can_review", user, locked.project,
-                 _("Only the client's project lead or quality inspector can decide on filings."))
-        if locked.status != FilingStatus.SUBMITTED:
-            raise DomainError(_("Only a submitted filing can be rejected (this one is %(s)s).")
-                              % {"s": locked.get_status_display()}, code="illegal_transition")
-        if locked.changes_incoming.filter(status=ChangeStatus.REQUESTED).exists():
-            raise DomainError(_("This person replaces someone: decide on the staff change instead."),
-                              code="illegal_transition")
+        locked = lock(filing, related=("project",))
+        require("teams.can_review", user, locked)
+        reason = clean_text(reason, field="reason", label=_("reason"), required=False, max_length=2000)
+        if not reason:
+            raise DomainError(_("Give the reason for rejecting the filing."), field="reason")
+        _refuse_undecidable(locked, message=_("Only a submitted filing can be rejected (this one is %(s)s)."))
         _reject(locked, user=user, reason=reason)
     return locked
 
@@ -218,37 +203,43 @@ def _reject(filing: StaffFiling, *, user, reason: str) -> None:
     filing.decision_note = reason
     save_with_history(filing, reason=_("Filing rejected: %(r)s") % {"r": reason},
                       update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    _notify(recipients=_contractor_pms(filing.project),
-            key=f"teams:filing:{filing.pk}:rejected:{_stamp(filing.decided_at)}",
-            title=_("Staff filing rejected: %(f)s") % {"f": filing}, link=filing.get_absolute_url(),
-            project=filing.project)
+    notify(recipients=contractor_pms(filing.project),
+           key=f"teams:filing:{filing.pk}:rejected:{_stamp(filing.decided_at)}",
+           title=_("Staff filing rejected: %(f)s") % {"f": filing}, link=filing.get_absolute_url(),
+           project=filing.project, kind="teams")
 
 
 def staff_filing_end(*, filing: StaffFiling, user, reason: str) -> StaffFiling:
     """The client lead ends an approved filing (the person leaves without replacement); the
     person's project role of that filing is removed too."""
-    reason = _text(reason, _("Give the reason for ending the filing."), "reason", limit=500)
     with transaction.atomic(), history_context(user=user):
-        locked = _lock(StaffFiling, filing)
-        _require("teams.can_decide_change", user, locked.project,
-                 _("Only the client's project lead can end a filing."))
+        locked = lock(filing, related=("project",))
+        require("teams.may_end_filing", user, locked)
+        reason = clean_line(reason, field="reason", label=_("reason"), required=False, max_length=500)
+        if not reason:
+            raise DomainError(_("Give the reason for ending the filing."), field="reason")
         if locked.status != FilingStatus.APPROVED:
             raise DomainError(_("Only an approved filing can be ended."), code="illegal_transition")
-        # §5.2.4: a person filed for the same post after this one is in effect a replacement; it
-        # goes through a staff change (which refuses a lower qualification), not around it.
-        later = (StaffFiling.objects.filter(project=locked.project, role=locked.role, status=FilingStatus.APPROVED,
-                                            decided_at__gt=locked.decided_at).exclude(pk=locked.pk)
-                 if locked.decided_at else StaffFiling.objects.none())
-        today = timezone.localdate()
-        for incoming in later:
-            try:
-                _refuse_lower_qualification(leaving=locked, incoming=incoming, day=today)
-            except DomainError as exc:
-                raise DomainError(_("%(why)s Ending the filing would replace %(old)s this way: request a staff "
-                                    "change instead.") % {"why": exc.message, "old": locked.person},
-                                  code="lower_qualification") from None
+        _refuse_replacement_in_effect(locked)
         _end(locked, user=user, reason=reason)
     return locked
+
+
+def _refuse_replacement_in_effect(filing: StaffFiling) -> None:
+    # §5.2.4: a person filed for the same post after this one is in effect a replacement; it
+    # goes through a staff change (which refuses a lower qualification), not around it.
+    if filing.decided_at is None:
+        return
+    later = StaffFiling.objects.filter(project=filing.project, role=filing.role, status=FilingStatus.APPROVED,
+                                       decided_at__gt=filing.decided_at).exclude(pk=filing.pk)
+    today = timezone.localdate()
+    for incoming in later:
+        try:
+            _refuse_lower_qualification(leaving=filing, incoming=incoming, day=today)
+        except DomainError as exc:
+            raise DomainError(_("%(why)s Ending the filing would replace %(old)s this way: request a staff "
+                                "change instead.") % {"why": exc.message, "old": filing.person},
+                              code="lower_qualification") from None
 
 
 def _end(filing: StaffFiling, *, user, reason: str) -> None:
@@ -266,11 +257,9 @@ def _end(filing: StaffFiling, *, user, reason: str) -> None:
 # ---------------------------------------------------------------- equipment
 
 def equipment_file(*, project: Project, user, **fields: Any) -> Equipment:
-    _require("teams.can_file", user, project, _("Only the contractor's project manager can file equipment."))
+    require("teams.may_file_equipment", user, project)
     _unknown(fields, EQUIPMENT_FIELDS)
-    for name in ("name", "serial_number", "use"):
-        if isinstance(fields.get(name), str):
-            fields[name] = fields[name].strip()
+    fields = _clean_text_fields(Equipment, fields, multi_line=("other_measures",))
     equipment = Equipment(project=project, submitted_by=user, **fields)
     _full_clean(equipment, exclude=["project", "submitted_by", "decided_by"])
     with transaction.atomic(), history_context(user=user, reason=_("Equipment filed")):
@@ -280,23 +269,23 @@ def equipment_file(*, project: Project, user, **fields: Any) -> Equipment:
         except IntegrityError as exc:
             raise DomainError(_("Equipment with this serial number is already filed on this project."),
                               field="serial_number") from exc
-        _notify(recipients=_client_reviewers(project),
-                key=f"teams:equipment:{equipment.pk}:submitted:{_stamp(equipment.submitted_at)}",
-                title=_("Equipment filing to review: %(e)s") % {"e": equipment},
-                link=equipment.get_absolute_url(), project=project)
+        notify(recipients=client_reviewers(project),
+               key=f"teams:equipment:{equipment.pk}:submitted:{_stamp(equipment.submitted_at)}",
+               title=_("Equipment filing to review: %(e)s") % {"e": equipment},
+               link=equipment.get_absolute_url(), project=project, kind="teams")
     return equipment
 
 
 def equipment_update(*, equipment: Equipment, user, **fields: Any) -> Equipment:
     _unknown(fields, EQUIPMENT_FIELDS)
+    fields = _clean_text_fields(Equipment, fields, multi_line=("other_measures",))
     with transaction.atomic(), history_context(user=user):
-        locked = _lock(Equipment, equipment)
-        _require("teams.can_file", user, locked.project,
-                 _("Only the contractor's project manager can change an equipment filing."))
+        locked = lock(equipment, related=("project",))
+        require("teams.may_change_equipment", user, locked)
         if locked.status not in (FilingStatus.SUBMITTED, FilingStatus.REJECTED):
             raise DomainError(_("Only a filing that is not yet approved can be changed."), code="illegal_transition")
         for name, value in fields.items():
-            setattr(locked, name, value.strip() if isinstance(value, str) and name != "other_measures" else value)
+            setattr(locked, name, value)
         locked.status = FilingStatus.SUBMITTED
         locked.submitted_at = timezone.now()
         _full_clean(locked, exclude=["project", "submitted_by", "decided_by"])
@@ -310,10 +299,10 @@ def equipment_update(*, equipment: Equipment, user, **fields: Any) -> Equipment:
 
 
 def equipment_approve(*, equipment: Equipment, user, note: str = "") -> Equipment:
+    note = clean_text(note, field="note", label=_("note"), required=False, max_length=2000)
     with transaction.atomic(), history_context(user=user):
-        locked = _lock(Equipment, equipment)
-        _require("teams.can_review", user, locked.project,
-                 _("Only the client's project lead or quality inspector can decide on filings."))
+        locked = lock(equipment, related=("project",))
+        require("teams.can_review", user, locked)
         if locked.status != FilingStatus.SUBMITTED:
             raise DomainError(_("Only submitted equipment can be approved."), code="illegal_transition")
         # §6.1.3: equipment that handles archives carries recorded security measures.
@@ -323,18 +312,19 @@ def equipment_approve(*, equipment: Equipment, user, note: str = "") -> Equipmen
         locked.status = FilingStatus.APPROVED
         locked.decided_by = user
         locked.decided_at = timezone.now()
-        locked.decision_note = (note or "").strip()[:2000]
+        locked.decision_note = note
         save_with_history(locked, reason=_("Equipment approved"),
                           update_fields=["status", "decided_by", "decided_at", "decision_note"])
     return locked
 
 
 def equipment_reject(*, equipment: Equipment, user, reason: str) -> Equipment:
-    reason = _text(reason, _("Give the reason for rejecting the filing."), "reason")
     with transaction.atomic(), history_context(user=user):
-        locked = _lock(Equipment, equipment)
-        _require("teams.can_review", user, locked.project,
-                 _("Only the client's project lead or quality inspector can decide on filings."))
+        locked = lock(equipment, related=("project",))
+        require("teams.can_review", user, locked)
+        reason = clean_text(reason, field="reason", label=_("reason"), required=False, max_length=2000)
+        if not reason:
+            raise DomainError(_("Give the reason for rejecting the filing."), field="reason")
         if locked.status != FilingStatus.SUBMITTED:
             raise DomainError(_("Only submitted equipment can be rejected."), code="illegal_transition")
         locked.status = FilingStatus.REJECTED
@@ -348,11 +338,12 @@ def equipment_reject(*, equipment: Equipment, user, reason: str) -> Equipment:
 
 def equipment_retire(*, equipment: Equipment, user, reason: str) -> Equipment:
     """The contractor PM withdraws approved equipment from the project."""
-    reason = _text(reason, _("Give the reason for withdrawing the equipment."), "reason", limit=500)
     with transaction.atomic(), history_context(user=user):
-        locked = _lock(Equipment, equipment)
-        _require("teams.can_file", user, locked.project,
-                 _("Only the contractor's project manager can withdraw equipment."))
+        locked = lock(equipment, related=("project",))
+        require("teams.may_retire_equipment", user, locked)
+        reason = clean_line(reason, field="reason", label=_("reason"), required=False, max_length=500)
+        if not reason:
+            raise DomainError(_("Give the reason for withdrawing the equipment."), field="reason")
         if locked.status != FilingStatus.APPROVED:
             raise DomainError(_("Only approved equipment can be withdrawn."), code="illegal_transition")
         locked.status = FilingStatus.ENDED
@@ -376,15 +367,8 @@ def _refuse_lower_qualification(*, leaving: StaffFiling, incoming: StaffFiling, 
             code="lower_qualification", field="incoming")
 
 
-def staff_change_request(*, project: Project, user, leaving: StaffFiling, incoming: StaffFiling, reason: str,
-                         planned_date: dt.date) -> StaffChange:
-    """The contractor PM asks in advance to replace an approved person by a newly filed one."""
-    from apps.deadlines.enums import Counting, DeadlineKind
-    from apps.deadlines.services import deadline_create
-
-    _require("teams.can_request_change", user, project,
-             _("Only the contractor's project manager can request a staff change."))
-    reason = _text(reason, _("Give the reason for the staff change."), "reason")
+def _check_change_request(*, project: Project, leaving: StaffFiling, incoming: StaffFiling,
+                          planned_date: dt.date) -> None:
     if not isinstance(planned_date, dt.date) or isinstance(planned_date, dt.datetime):
         raise DomainError(_("Give the planned date of the change."), field="planned_date")
     today = timezone.localdate()
@@ -404,6 +388,20 @@ def staff_change_request(*, project: Project, user, leaving: StaffFiling, incomi
         raise DomainError(_("The replacement must be filed for the same post (%(role)s).")
                           % {"role": leaving.get_role_display()}, field="incoming")
     _refuse_lower_qualification(leaving=leaving, incoming=incoming, day=planned_date)
+
+
+def staff_change_request(*, project: Project, user, leaving: StaffFiling, incoming: StaffFiling, reason: str,
+                         planned_date: dt.date) -> StaffChange:
+    """The contractor PM asks in advance to replace an approved person by a newly filed one."""
+    from apps.deadlines.enums import Counting, DeadlineKind
+    from apps.deadlines.services import deadline_create
+
+    require("teams.can_request_change", user, project)
+    reason = clean_text(reason, field="reason", label=_("reason"), required=False, max_length=2000)
+    if not reason:
+        raise DomainError(_("Give the reason for the staff change."), field="reason")
+    _check_change_request(project=project, leaving=leaving, incoming=incoming, planned_date=planned_date)
+    today = timezone.localdate()
     change = StaffChange(project=project, leaving=leaving, incoming=incoming, reason=reason,
                          planned_date=planned_date, requested_by=user)
     with transaction.atomic(), history_context(user=user, reason=_("Staff change requested")):
@@ -417,10 +415,15 @@ def staff_change_request(*, project: Project, user, leaving: StaffFiling, incomi
                         title=_("Decide on the staff change: %(c)s") % {"c": change}, base_date=today,
                         amount=(planned_date - today).days, counting=Counting.CALENDAR_DAYS,
                         responsible_org=project.client, user=user)
-        _notify(recipients=_client_leads(project), key=f"teams:change:{change.pk}:requested",
-                title=_("Staff change to decide: %(c)s") % {"c": change}, link=change.get_absolute_url(),
-                project=project)
+        notify(recipients=client_leads(project), key=f"teams:change:{change.pk}:requested",
+               title=_("Staff change to decide: %(c)s") % {"c": change}, link=change.get_absolute_url(),
+               project=project, kind="teams")
     return change
+
+
+def _refuse_decided(change: StaffChange) -> None:
+    if change.status != ChangeStatus.REQUESTED:
+        raise DomainError(_("This staff change has already been decided or withdrawn."), code="illegal_transition")
 
 
 def staff_change_approve(*, change: StaffChange, user, note: str = "") -> StaffChange:
@@ -429,15 +432,13 @@ def staff_change_approve(*, change: StaffChange, user, note: str = "") -> StaffC
     from apps.deadlines.services import deadlines_close_for_record
     from apps.projects.services import member_add
 
+    note = clean_text(note, field="note", label=_("note"), required=False, max_length=2000)
     with transaction.atomic(), history_context(user=user):
-        locked = StaffChange.objects.select_for_update().select_related("project").get(pk=change.pk)
-        _require("teams.can_decide_change", user, locked.project,
-                 _("Only the client's project lead can decide on a staff change."))
-        if locked.status != ChangeStatus.REQUESTED:
-            raise DomainError(_("This staff change has already been decided or withdrawn."),
-                              code="illegal_transition")
-        leaving = _lock(StaffFiling, locked.leaving)
-        incoming = _lock(StaffFiling, locked.incoming)
+        locked = lock(change, related=("project",))
+        require("teams.can_decide_change", user, locked)
+        _refuse_decided(locked)
+        leaving = lock(StaffFiling, pk=locked.leaving_id, related=("project",))
+        incoming = lock(StaffFiling, pk=locked.incoming_id, related=("project",))
         if leaving.status != FilingStatus.APPROVED or incoming.status != FilingStatus.SUBMITTED:
             raise DomainError(_("The filings of this change are no longer in the state it was requested in."),
                               code="illegal_transition")
@@ -451,13 +452,13 @@ def staff_change_approve(*, change: StaffChange, user, note: str = "") -> StaffC
         locked.status = ChangeStatus.APPROVED
         locked.decided_by = user
         locked.decided_at = timezone.now()
-        locked.decision_note = (note or "").strip()[:2000]
+        locked.decision_note = note
         save_with_history(locked, reason=_("Staff change approved"),
                           update_fields=["status", "decided_by", "decided_at", "decision_note"])
         deadlines_close_for_record(record=locked, user=user)
-        _notify(recipients=_contractor_pms(locked.project), key=f"teams:change:{locked.pk}:approved",
-                title=_("Staff change approved: %(c)s") % {"c": locked}, link=locked.get_absolute_url(),
-                project=locked.project)
+        notify(recipients=contractor_pms(locked.project), key=f"teams:change:{locked.pk}:approved",
+               title=_("Staff change approved: %(c)s") % {"c": locked}, link=locked.get_absolute_url(),
+               project=locked.project, kind="teams")
     return locked
 
 
@@ -465,41 +466,40 @@ def staff_change_reject(*, change: StaffChange, user, reason: str) -> StaffChang
     """The client lead refuses the change; the newcomer's filing is rejected with it."""
     from apps.deadlines.services import deadlines_close_for_record
 
-    reason = _text(reason, _("Give the reason for rejecting the staff change."), "reason")
     with transaction.atomic(), history_context(user=user):
-        locked = StaffChange.objects.select_for_update().select_related("project").get(pk=change.pk)
-        _require("teams.can_decide_change", user, locked.project,
-                 _("Only the client's project lead can decide on a staff change."))
-        if locked.status != ChangeStatus.REQUESTED:
-            raise DomainError(_("This staff change has already been decided or withdrawn."),
-                              code="illegal_transition")
+        locked = lock(change, related=("project",))
+        require("teams.can_decide_change", user, locked)
+        reason = clean_text(reason, field="reason", label=_("reason"), required=False, max_length=2000)
+        if not reason:
+            raise DomainError(_("Give the reason for rejecting the staff change."), field="reason")
+        _refuse_decided(locked)
         locked.status = ChangeStatus.REJECTED
         locked.decided_by = user
         locked.decided_at = timezone.now()
         locked.decision_note = reason
         save_with_history(locked, reason=_("Staff change rejected: %(r)s") % {"r": reason},
                           update_fields=["status", "decided_by", "decided_at", "decision_note"])
-        incoming = _lock(StaffFiling, locked.incoming)
+        incoming = lock(StaffFiling, pk=locked.incoming_id, related=("project",))
         if incoming.status == FilingStatus.SUBMITTED:
             _reject(incoming, user=user, reason=reason)
         deadlines_close_for_record(record=locked, user=user)
-        _notify(recipients=_contractor_pms(locked.project), key=f"teams:change:{locked.pk}:rejected",
-                title=_("Staff change rejected: %(c)s") % {"c": locked}, link=locked.get_absolute_url(),
-                project=locked.project)
+        notify(recipients=contractor_pms(locked.project), key=f"teams:change:{locked.pk}:rejected",
+               title=_("Staff change rejected: %(c)s") % {"c": locked}, link=locked.get_absolute_url(),
+               project=locked.project, kind="teams")
     return locked
 
 
 def staff_change_withdraw(*, change: StaffChange, user, reason: str) -> StaffChange:
+    """The contractor PM withdraws a change that awaits the client's decision."""
     from apps.deadlines.services import deadlines_close_for_record
 
-    reason = _text(reason, _("Give the reason for withdrawing the request."), "reason")
     with transaction.atomic(), history_context(user=user):
-        locked = StaffChange.objects.select_for_update().select_related("project").get(pk=change.pk)
-        _require("teams.can_request_change", user, locked.project,
-                 _("Only the contractor's project manager can withdraw a staff change."))
-        if locked.status != ChangeStatus.REQUESTED:
-            raise DomainError(_("This staff change has already been decided or withdrawn."),
-                              code="illegal_transition")
+        locked = lock(change, related=("project",))
+        require("teams.may_withdraw_change", user, locked)
+        reason = clean_text(reason, field="reason", label=_("reason"), required=False, max_length=2000)
+        if not reason:
+            raise DomainError(_("Give the reason for withdrawing the request."), field="reason")
+        _refuse_decided(locked)
         locked.status = ChangeStatus.WITHDRAWN
         save_with_history(locked, reason=_("Staff change withdrawn: %(r)s") % {"r": reason},
                           update_fields=["status"])
@@ -511,13 +511,15 @@ def staff_change_withdraw(*, change: StaffChange, user, reason: str) -> StaffCha
 
 def pledge_create(*, project: Project, user, member, text: str | None = None) -> IntegrityPledge:
     """The client lead prepares the integrity pledge (廉洁承诺书) of one client team member."""
-    _require("teams.can_manage_pledges", user, project,
-             _("Only the client's project lead can prepare integrity pledges."))
+    require("teams.can_manage_pledges", user, project)
     if member is None or member.organization_id != project.client_id or not project.members.filter(
             user=member, is_active=True, role__in=list(CLIENT_ROLES)).exists():
         raise DomainError(_("Integrity pledges are signed by active client team members of the project."),
                           field="member")
-    text = _text(text if text is not None else PLEDGE_TEXT, _("The pledge needs a text."), "text", limit=10000)
+    text = clean_text(PLEDGE_TEXT if text is None else text, field="text", label=_("pledge text"), required=False,
+                      max_length=10000)
+    if not text:
+        raise DomainError(_("The pledge needs a text."), field="text")
     pledge = IntegrityPledge(project=project, member=member, text=text, created_by=user)
     with transaction.atomic(), history_context(user=user, reason=_("Integrity pledge prepared")):
         try:
@@ -526,16 +528,15 @@ def pledge_create(*, project: Project, user, member, text: str | None = None) ->
         except IntegrityError as exc:
             raise DomainError(_("This member already has an integrity pledge on this project."),
                               field="member") from exc
-        _notify(recipients=[member], key=f"teams:pledge:{pledge.pk}:prepared",
-                title=_("Please sign your integrity pledge"), link=pledge.get_absolute_url(), project=project)
+        notify(recipients=[member], key=f"teams:pledge:{pledge.pk}:prepared",
+               title=_("Please sign your integrity pledge"), link=pledge.get_absolute_url(), project=project,
+               kind="teams")
     return pledge
 
 
 def pledges_prepare_missing(*, project: Project, user) -> list[IntegrityPledge]:
-    from .selectors import client_members_without_pledge
-
-    _require("teams.can_manage_pledges", user, project,
-             _("Only the client's project lead can prepare integrity pledges."))
+    """The client lead prepares the pledge of every client team member who has none yet."""
+    require("teams.can_manage_pledges", user, project)
     with transaction.atomic():
         return [pledge_create(project=project, user=user, member=m) for m in client_members_without_pledge(project)]
 
@@ -557,8 +558,6 @@ def signer_check(*, user, project, party: str, record) -> str | None:
     strict = getattr(settings, "TEAMS_STRICT_SIGNER_CHECK", True)
     if not strict and not StaffFiling.objects.filter(project=project).exists():
         return None
-    from .selectors import is_approved_staff
-
     if not is_approved_staff(user, project):
         return _("Your staff filing on this project has not been approved by the client: only filed and approved "
                  "contractor staff can sign.")

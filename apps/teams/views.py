@@ -1,29 +1,23 @@
-"""Thin views: scoped lookup, form, one service call, message, redirect."""
+"""Thin views: scoped lookup, rule, form, one service call, message, redirect. The decisions on
+filings, equipment and staff changes are rows of one transition table per model."""
 
 from __future__ import annotations
 
-import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.core.errors import DomainError, PermissionDenied
+from apps.core.errors import DomainError
+from apps.core.permissions import require
+from apps.core.refusals import show_refusal
+from apps.core.transitions import Target, TransitionView
 from apps.projects.selectors import project_for_user
 
 from . import selectors, services
 from .forms import EquipmentForm, NoteForm, ReasonForm, StaffChangeForm, StaffFilingForm
-
-
-def _deny_unless(rule: str, user, obj) -> None:
-    if not rules.test_rule(rule, user, obj):
-        raise DjangoPermissionDenied
-
-
-def _form_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 @login_required
@@ -45,7 +39,7 @@ def project_page(request, project_id):
 @login_required
 def filing_create(request, project_id):
     project = project_for_user(request.user, project_id)
-    _deny_unless("teams.can_file", request.user, project)
+    require("teams.can_file", request.user, project)
     form = StaffFilingForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         try:
@@ -53,7 +47,7 @@ def filing_create(request, project_id):
                                                   person=form.cleaned_data["person"], role=form.cleaned_data["role"],
                                                   **form.service_kwargs())
         except DomainError as exc:
-            _form_error(form, exc)
+            show_refusal(exc, form=form)
         else:
             messages.success(request, _("Staff filed. Attach the proofs, then the client reviews the filing."))
             return redirect(filing.get_absolute_url())
@@ -63,13 +57,13 @@ def filing_create(request, project_id):
 @login_required
 def filing_edit(request, pk):
     filing = selectors.filing_for_user(request.user, pk)
-    _deny_unless("teams.can_edit_filing", request.user, filing)
+    require("teams.can_edit_filing", request.user, filing)
     form = StaffFilingForm(request.POST or None, instance=filing, project=filing.project, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
             services.staff_filing_update(filing=filing, user=request.user, **form.service_kwargs())
         except DomainError as exc:
-            _form_error(form, exc)
+            show_refusal(exc, form=form)
         else:
             messages.success(request, _("Filing saved and submitted to the client."))
             return redirect(filing.get_absolute_url())
@@ -87,46 +81,19 @@ def filing_detail(request, pk):
     })
 
 
-def _decide(request, obj, call, *, form_class, success: str):
-    form = form_class(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
-        return redirect(obj.get_absolute_url())
-    try:
-        call(**form.cleaned_data)
-    except PermissionDenied:
-        raise DjangoPermissionDenied from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
-    return redirect(obj.get_absolute_url())
+class FilingTransition(TransitionView):
+    """Approve, reject, end: buttons on the filing page (``post_only``)."""
 
-
-@login_required
-@require_POST
-def filing_approve(request, pk):
-    f = selectors.filing_for_user(request.user, pk)
-    return _decide(request, f, lambda note: services.staff_filing_approve(filing=f, user=request.user, note=note),
-                   form_class=NoteForm, success=_("Filing approved."))
-
-
-@login_required
-@require_POST
-def filing_reject(request, pk):
-    f = selectors.filing_for_user(request.user, pk)
-    return _decide(request, f, lambda reason: services.staff_filing_reject(filing=f, user=request.user, reason=reason),
-                   form_class=ReasonForm, success=_("Filing rejected."))
-
-
-@login_required
-@require_POST
-def filing_end(request, pk):
-    f = selectors.filing_for_user(request.user, pk)
-    return _decide(request, f, lambda reason: services.staff_filing_end(filing=f, user=request.user, reason=reason),
-                   form_class=ReasonForm, success=_("Filing ended."))
+    lookup = staticmethod(selectors.filing_for_user)
+    entity = "filing"
+    targets = {
+        "approve": Target(rule="teams.can_review", service=services.staff_filing_approve, form_class=NoteForm,
+                          success=gettext_lazy("Filing approved."), post_only=True),
+        "reject": Target(rule="teams.can_review", service=services.staff_filing_reject, form_class=ReasonForm,
+                         success=gettext_lazy("Filing rejected."), post_only=True),
+        "end": Target(rule="teams.may_end_filing", service=services.staff_filing_end, form_class=ReasonForm,
+                      success=gettext_lazy("Filing ended."), post_only=True),
+    }
 
 
 # ---------------------------------------------------------------- equipment
@@ -134,13 +101,13 @@ def filing_end(request, pk):
 @login_required
 def equipment_create(request, project_id):
     project = project_for_user(request.user, project_id)
-    _deny_unless("teams.can_file", request.user, project)
+    require("teams.may_file_equipment", request.user, project)
     form = EquipmentForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         try:
             services.equipment_file(project=project, user=request.user, **form.service_kwargs())
         except DomainError as exc:
-            _form_error(form, exc)
+            show_refusal(exc, form=form)
         else:
             messages.success(request, _("Equipment filed."))
             return redirect("teams:project", project_id=project.pk)
@@ -150,13 +117,13 @@ def equipment_create(request, project_id):
 @login_required
 def equipment_edit(request, pk):
     eq = selectors.equipment_for_user(request.user, pk)
-    _deny_unless("teams.can_edit_filing", request.user, eq)
+    require("teams.can_edit_filing", request.user, eq)
     form = EquipmentForm(request.POST or None, instance=eq, project=eq.project)
     if request.method == "POST" and form.is_valid():
         try:
             services.equipment_update(equipment=eq, user=request.user, **form.service_kwargs())
         except DomainError as exc:
-            _form_error(form, exc)
+            show_refusal(exc, form=form)
         else:
             messages.success(request, _("Equipment filing saved and submitted to the client."))
             return redirect("teams:project", project_id=eq.project_id)
@@ -164,30 +131,19 @@ def equipment_edit(request, pk):
                                                "title": _("Correct the equipment filing")})
 
 
-@login_required
-@require_POST
-def equipment_approve(request, pk):
-    e = selectors.equipment_for_user(request.user, pk)
-    return _decide(request, e, lambda note: services.equipment_approve(equipment=e, user=request.user, note=note),
-                   form_class=NoteForm, success=_("Equipment approved."))
+class EquipmentTransition(TransitionView):
+    """Approve, reject, withdraw: buttons in the equipment table (``post_only``)."""
 
-
-@login_required
-@require_POST
-def equipment_reject(request, pk):
-    e = selectors.equipment_for_user(request.user, pk)
-    return _decide(request, e, lambda reason: services.equipment_reject(equipment=e, user=request.user,
-                                                                          reason=reason),
-                   form_class=ReasonForm, success=_("Equipment rejected."))
-
-
-@login_required
-@require_POST
-def equipment_retire(request, pk):
-    e = selectors.equipment_for_user(request.user, pk)
-    return _decide(request, e, lambda reason: services.equipment_retire(equipment=e, user=request.user,
-                                                                          reason=reason),
-                   form_class=ReasonForm, success=_("Equipment withdrawn."))
+    lookup = staticmethod(selectors.equipment_for_user)
+    entity = "equipment"
+    targets = {
+        "approve": Target(rule="teams.can_review", service=services.equipment_approve, form_class=NoteForm,
+                          success=gettext_lazy("Equipment approved."), post_only=True),
+        "reject": Target(rule="teams.can_review", service=services.equipment_reject, form_class=ReasonForm,
+                         success=gettext_lazy("Equipment rejected."), post_only=True),
+        "retire": Target(rule="teams.may_retire_equipment", service=services.equipment_retire,
+                         form_class=ReasonForm, success=gettext_lazy("Equipment withdrawn."), post_only=True),
+    }
 
 
 # ---------------------------------------------------------------- staff changes
@@ -195,13 +151,13 @@ def equipment_retire(request, pk):
 @login_required
 def change_create(request, project_id):
     project = project_for_user(request.user, project_id)
-    _deny_unless("teams.can_request_change", request.user, project)
+    require("teams.can_request_change", request.user, project)
     form = StaffChangeForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         try:
             change = services.staff_change_request(project=project, user=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            show_refusal(exc, form=form)
         else:
             messages.success(request, _("Staff change requested; the client decides before the planned date."))
             return redirect(change.get_absolute_url())
@@ -221,30 +177,19 @@ def change_detail(request, pk):
     })
 
 
-@login_required
-@require_POST
-def change_approve(request, pk):
-    c = selectors.change_for_user(request.user, pk)
-    return _decide(request, c, lambda note: services.staff_change_approve(change=c, user=request.user, note=note),
-                   form_class=NoteForm, success=_("Staff change approved."))
+class ChangeTransition(TransitionView):
+    """Approve, reject (client lead), withdraw (contractor PM): buttons on the change page."""
 
-
-@login_required
-@require_POST
-def change_reject(request, pk):
-    c = selectors.change_for_user(request.user, pk)
-    return _decide(request, c, lambda reason: services.staff_change_reject(change=c, user=request.user,
-                                                                             reason=reason),
-                   form_class=ReasonForm, success=_("Staff change rejected."))
-
-
-@login_required
-@require_POST
-def change_withdraw(request, pk):
-    c = selectors.change_for_user(request.user, pk)
-    return _decide(request, c, lambda reason: services.staff_change_withdraw(change=c, user=request.user,
-                                                                               reason=reason),
-                   form_class=ReasonForm, success=_("Staff change withdrawn."))
+    lookup = staticmethod(selectors.change_for_user)
+    entity = "change"
+    targets = {
+        "approve": Target(rule="teams.can_decide_change", service=services.staff_change_approve,
+                          form_class=NoteForm, success=gettext_lazy("Staff change approved."), post_only=True),
+        "reject": Target(rule="teams.can_decide_change", service=services.staff_change_reject,
+                         form_class=ReasonForm, success=gettext_lazy("Staff change rejected."), post_only=True),
+        "withdraw": Target(rule="teams.may_withdraw_change", service=services.staff_change_withdraw,
+                           form_class=ReasonForm, success=gettext_lazy("Staff change withdrawn."), post_only=True),
+    }
 
 
 # ---------------------------------------------------------------- pledges
@@ -253,12 +198,11 @@ def change_withdraw(request, pk):
 @require_POST
 def pledges_prepare(request, project_id):
     project = project_for_user(request.user, project_id)
+    require("teams.can_manage_pledges", request.user, project)
     try:
         created = services.pledges_prepare_missing(project=project, user=request.user)
-    except PermissionDenied:
-        raise DjangoPermissionDenied from None
     except DomainError as exc:
-        messages.error(request, exc.message)
+        show_refusal(exc, request=request)
     else:
         messages.success(request, _("%(n)d integrity pledges prepared.") % {"n": len(created)})
     return redirect("teams:project", project_id=project.pk)

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from apps.deadlines.enums import DeadlineState
 from apps.deadlines.models import Deadline
-from tests.deadlines.factories import make_deadline
+from tests.deadlines.builders import make_deadline
 from tests.factories import ProjectFactory, UserFactory
 
 from .conftest import project_url

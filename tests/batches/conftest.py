@@ -5,7 +5,7 @@ from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from .factories import file_staff, put_in_implementation
+from .builders import file_staff, put_in_implementation
 
 
 @pytest.fixture

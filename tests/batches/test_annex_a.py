@@ -17,7 +17,7 @@ def _row(project):
 
 
 def _self(w, day, checked):
-    return services.record_self_check(project=w.project, user=w.operator, operator=w.operator, date=day,
+    return services.self_check_record(project=w.project, user=w.operator, operator=w.operator, date=day,
                                       process_step="扫描", output_count=300, self_checked_count=checked)
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from apps.batches.enums import BatchStatus
 from apps.batches.models import Batch, MutualCheck, SelfCheck, SpecialInspection
 
-from .factories import ROWS, draft, not_accepted, special_pass, submitted
+from .builders import ROWS, draft, not_accepted, special_pass, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -137,6 +137,31 @@ def test_special_inspector_cannot_submit(ready, api):
     special_pass(b, ready)
     r = api(ready.special).post(f"{_base(ready)}batches/{b.pk}/submit/")
     assert r.status_code == 403
+
+
+def test_the_page_the_api_and_the_service_refuse_with_the_rules_sentence(ready, api, login):
+    from html import escape
+
+    from django.conf import settings
+    from django.utils import translation
+
+    from apps.batches import services
+    from apps.core.errors import PermissionDenied
+    from apps.core.permissions import refusal_message
+
+    b = draft(ready)
+    special_pass(b, ready)
+    sentence = refusal_message("batches.may_submit_batch")
+    assert sentence == "Only the contractor's project manager can submit a batch."
+    with translation.override(settings.LANGUAGE_CODE):  # the API answers in the site's language
+        shown = refusal_message("batches.may_submit_batch")
+    r = api(ready.special).post(f"{_base(ready)}batches/{b.pk}/submit/")
+    assert r.status_code == 403 and r.json()["detail"] == shown
+    page = login(ready.special).post(f"/batches/{b.pk}/submit/")  # the test pages are in English
+    assert page.status_code == 403 and escape(sentence) in page.content.decode()
+    with pytest.raises(PermissionDenied) as exc:
+        services.batch_submit(batch=b, user=ready.special)
+    assert exc.value.message == sentence
 
 
 def test_resubmit_through_the_api(ready, api):

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from apps.batches import demo
 from apps.batches.enums import BatchStatus
 from apps.batches.models import Batch, SelfCheck, SpecialInspection
+from apps.demo.steps import batches as demo
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,15 @@ from apps.core.errors import DomainError, PermissionDenied
 from apps.projects.enums import Phase
 from apps.projects.models import Project
 
-from .factories import ROWS, add_operator, draft, not_accepted, special_pass, submitted, under_inspection
+from .builders import (
+    ROWS,
+    add_operator,
+    draft,
+    not_accepted,
+    special_pass,
+    submitted,
+    under_inspection,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,11 +36,11 @@ def test_full_lifecycle(ready):
     assert batch.number == 1 and batch.status == BatchStatus.DRAFT and batch.quantity == len(ROWS)
     assert list(batch.items.values_list("position", flat=True)) == list(range(1, 11))
     special_pass(batch, w)
-    batch = services.submit_batch(batch, w.pm)
+    batch = services.batch_submit(batch=batch, user=w.pm)
     assert batch.status == BatchStatus.SUBMITTED and batch.submitted_by == w.pm and batch.submitted_at
-    batch = services.start_inspection(batch, w.inspector)
+    batch = services.batch_inspection_start(batch=batch, user=w.inspector)
     assert batch.status == BatchStatus.UNDER_INSPECTION
-    batch = services.record_decision(batch, accepted=True, user=w.lead)
+    batch = services.batch_decision_record(batch=batch, accepted=True, user=w.lead)
     assert batch.status == BatchStatus.ACCEPTED and batch.decided_by == w.lead
     reasons = list(Batch.history.filter(id=batch.pk).values_list("history_change_reason", flat=True))
     assert any("submitted" in r for r in reasons) and any("accepted" in r.lower() for r in reasons)
@@ -46,7 +54,7 @@ def test_not_accepted_then_resubmitted(ready):
     w = ready
     old = not_accepted(w)
     assert old.status == BatchStatus.NOT_ACCEPTED
-    new = services.resubmit_batch(old, w.pm)
+    new = services.batch_resubmit(batch=old, user=w.pm)
     old.refresh_from_db()
     assert old.status == BatchStatus.RESUBMITTED
     assert new.status == BatchStatus.DRAFT and new.resubmission_of == old and new.number == old.number + 1
@@ -54,17 +62,17 @@ def test_not_accepted_then_resubmitted(ready):
     assert list(new.items.values_list("archive_code", flat=True)) == [r["archive_code"] for r in ROWS]
     # The new draft needs its own special inspection.
     with pytest.raises(DomainError, match="special inspection"):
-        services.submit_batch(new, w.pm)
+        services.batch_submit(batch=new, user=w.pm)
     special_pass(new, w)
-    assert services.submit_batch(new, w.pm).status == BatchStatus.SUBMITTED
+    assert services.batch_submit(batch=new, user=w.pm).status == BatchStatus.SUBMITTED
     with pytest.raises(DomainError, match="not accepted can be resubmitted"):
-        services.resubmit_batch(old, w.pm)
+        services.batch_resubmit(batch=old, user=w.pm)
 
 
 # ---------------------------------------------------------------- submission refusals
 
 def test_submission_refused_without_first_article(world):
-    from .factories import file_staff
+    from .builders import file_staff
 
     Project.objects.filter(pk=world.project.pk).update(phase=Phase.IMPLEMENTATION)
     world.project.refresh_from_db()
@@ -72,7 +80,7 @@ def test_submission_refused_without_first_article(world):
     batch = draft(world)
     special_pass(batch, world)
     with pytest.raises(DomainError) as exc:
-        services.submit_batch(batch, world.pm)
+        services.batch_submit(batch=batch, user=world.pm)
     assert "First article" in exc.value.message or "first" in exc.value.message.lower()
     batch.refresh_from_db()
     assert batch.status == BatchStatus.DRAFT
@@ -88,13 +96,13 @@ def test_submission_refused_when_suspended(ready):
     project_suspend(project=ready.project, user=ready.lead, reason="停工检查")
     batch.refresh_from_db()
     with pytest.raises(DomainError, match="implementation"):
-        services.submit_batch(batch, ready.pm)
+        services.batch_submit(batch=batch, user=ready.pm)
 
 
 def test_submission_refused_without_special_inspection(ready):
     batch = draft(ready)
     with pytest.raises(DomainError, match="special inspection"):
-        services.submit_batch(batch, ready.pm)
+        services.batch_submit(batch=batch, user=ready.pm)
 
 
 def test_submission_refused_after_failed_special_inspection(ready):
@@ -102,29 +110,29 @@ def test_submission_refused_after_failed_special_inspection(ready):
     special_pass(batch, ready)
     special_pass(batch, ready, conclusion="failed", findings="3件漏扫", nonconforming_count=3)
     with pytest.raises(DomainError, match="special inspection"):
-        services.submit_batch(batch, ready.pm)
+        services.batch_submit(batch=batch, user=ready.pm)
 
 
 def test_special_inspection_before_content_change_does_not_count(ready):
     batch = draft(ready)
     special_pass(batch, ready)
-    services.replace_items(batch=batch, user=ready.pm, rows=[dict(r) for r in ROWS[:5]])
+    services.batch_items_replace(batch=batch, user=ready.pm, rows=[dict(r) for r in ROWS[:5]])
     batch.refresh_from_db()
     with pytest.raises(DomainError, match="special inspection"):
-        services.submit_batch(batch, ready.pm)
+        services.batch_submit(batch=batch, user=ready.pm)
 
 
 def test_submission_refused_when_empty(ready):
     batch = draft(ready, items=False)
     with pytest.raises(DomainError, match="empty") as exc:
-        services.submit_batch(batch, ready.pm)
+        services.batch_submit(batch=batch, user=ready.pm)
     assert len(exc.value.details) >= 2  # empty and no special inspection, each named
 
 
 def test_submit_twice_refused(ready):
     batch = submitted(ready)
     with pytest.raises(DomainError, match="already been submitted"):
-        services.submit_batch(batch, ready.pm)
+        services.batch_submit(batch=batch, user=ready.pm)
 
 
 # ---------------------------------------------------------------- transitions for lot_inspection
@@ -132,28 +140,28 @@ def test_submit_twice_refused(ready):
 def test_illegal_transitions(ready):
     batch = draft(ready)
     with pytest.raises(DomainError, match="submitted batch"):
-        services.start_inspection(batch, ready.inspector)
+        services.batch_inspection_start(batch=batch, user=ready.inspector)
     with pytest.raises(DomainError, match="under inspection"):
-        services.record_decision(batch, accepted=True, user=ready.inspector)
+        services.batch_decision_record(batch=batch, accepted=True, user=ready.inspector)
     batch = submitted(ready)
     with pytest.raises(DomainError, match="under inspection"):
-        services.record_decision(batch, accepted=True, user=ready.inspector)
+        services.batch_decision_record(batch=batch, accepted=True, user=ready.inspector)
     with pytest.raises(DomainError, match="not accepted"):
-        services.resubmit_batch(batch, ready.pm)
-    batch = services.start_inspection(batch, ready.inspector)
+        services.batch_resubmit(batch=batch, user=ready.pm)
+    batch = services.batch_inspection_start(batch=batch, user=ready.inspector)
     with pytest.raises(DomainError, match="submitted batch"):
-        services.start_inspection(batch, ready.inspector)
-    batch = services.record_decision(batch, accepted=True, user=ready.inspector)
+        services.batch_inspection_start(batch=batch, user=ready.inspector)
+    batch = services.batch_decision_record(batch=batch, accepted=True, user=ready.inspector)
     with pytest.raises(DomainError, match="under inspection"):
-        services.record_decision(batch, accepted=False, user=ready.inspector)
+        services.batch_decision_record(batch=batch, accepted=False, user=ready.inspector)
     with pytest.raises(DomainError, match="not accepted"):
-        services.resubmit_batch(batch, ready.pm)
+        services.batch_resubmit(batch=batch, user=ready.pm)
 
 
 def test_decision_needs_a_bool(ready):
     batch = under_inspection(ready)
     with pytest.raises(DomainError):
-        services.record_decision(batch, accepted="yes", user=ready.inspector)
+        services.batch_decision_record(batch=batch, accepted="yes", user=ready.inspector)
 
 
 # ---------------------------------------------------------------- wrong role
@@ -170,24 +178,24 @@ def test_only_pm_submits(ready, who):
     batch = draft(ready)
     special_pass(batch, ready)
     with pytest.raises(PermissionDenied):
-        services.submit_batch(batch, getattr(ready, who))
+        services.batch_submit(batch=batch, user=getattr(ready, who))
 
 
 @pytest.mark.parametrize("who", ["pm", "special", "operator", "acceptance", "regulator", "outsider"])
 def test_only_client_inspectors_start_and_decide(ready, who):
     batch = submitted(ready)
     with pytest.raises(PermissionDenied):
-        services.start_inspection(batch, getattr(ready, who))
-    batch = services.start_inspection(batch, ready.inspector)
+        services.batch_inspection_start(batch=batch, user=getattr(ready, who))
+    batch = services.batch_inspection_start(batch=batch, user=ready.inspector)
     with pytest.raises(PermissionDenied):
-        services.record_decision(batch, accepted=True, user=getattr(ready, who))
+        services.batch_decision_record(batch=batch, accepted=True, user=getattr(ready, who))
 
 
 @pytest.mark.parametrize("who", ["special", "lead", "inspector", "operator", "regulator"])
 def test_only_pm_resubmits(ready, who):
     batch = not_accepted(ready)
     with pytest.raises(PermissionDenied):
-        services.resubmit_batch(batch, getattr(ready, who))
+        services.batch_resubmit(batch=batch, user=getattr(ready, who))
 
 
 # ---------------------------------------------------------------- drafts
@@ -195,30 +203,30 @@ def test_only_pm_resubmits(ready, who):
 def test_quantity_follows_the_item_list(ready):
     batch = draft(ready)
     with pytest.raises(DomainError, match="item list"):
-        services.update_batch(batch=batch, user=ready.pm, quantity=99)
+        services.batch_update(batch=batch, user=ready.pm, quantity=99)
     batch = draft(ready, items=False, quantity=5)
-    batch = services.update_batch(batch=batch, user=ready.pm, quantity=7, description="第2盒")
+    batch = services.batch_update(batch=batch, user=ready.pm, quantity=7, description="第2盒")
     assert (batch.quantity, batch.description, batch.version) == (7, "第2盒", 2)
 
 
 def test_update_stale_version_refused(ready):
     batch = draft(ready, items=False, quantity=5)
     with pytest.raises(DomainError) as exc:
-        services.update_batch(batch=batch, user=ready.pm, expected_version=99, quantity=6)
+        services.batch_update(batch=batch, user=ready.pm, expected_version=99, quantity=6)
     assert exc.value.code == "stale"
 
 
 def test_bad_draft_input(ready):
     with pytest.raises(DomainError):
-        services.create_batch(project=ready.project, user=ready.pm, service_type="nonsense")
+        services.batch_create(project=ready.project, user=ready.pm, service_type="nonsense")
     with pytest.raises(DomainError, match="contract does not include"):
-        services.create_batch(project=ready.project, user=ready.pm, service_type="storage")
+        services.batch_create(project=ready.project, user=ready.pm, service_type="storage")
     with pytest.raises(DomainError):
-        services.create_batch(project=ready.project, user=ready.pm, service_type="digitization", unit="kg")
+        services.batch_create(project=ready.project, user=ready.pm, service_type="digitization", unit="kg")
     with pytest.raises(DomainError):
-        services.create_batch(project=ready.project, user=ready.pm, service_type="digitization", quantity=-1)
+        services.batch_create(project=ready.project, user=ready.pm, service_type="digitization", quantity=-1)
     with pytest.raises(DomainError):
-        services.create_batch(project=ready.project, user=ready.pm, service_type="digitization",
+        services.batch_create(project=ready.project, user=ready.pm, service_type="digitization",
                               description="x" * 501)
     assert not Batch.objects.exists()
 
@@ -226,16 +234,16 @@ def test_bad_draft_input(ready):
 def test_submitted_batch_cannot_be_changed(ready):
     batch = submitted(ready)
     with pytest.raises(DomainError, match="draft"):
-        services.update_batch(batch=batch, user=ready.pm, description="改")
+        services.batch_update(batch=batch, user=ready.pm, description="改")
     with pytest.raises(DomainError, match="submitted batch"):
-        services.replace_items(batch=batch, user=ready.pm, rows=[dict(r) for r in ROWS])
+        services.batch_items_replace(batch=batch, user=ready.pm, rows=[dict(r) for r in ROWS])
 
 
 def test_replace_items_all_or_nothing(ready):
     batch = draft(ready)
     rows = [dict(r) for r in ROWS] + [{"archive_code": ROWS[0]["archive_code"], "pages": "x"}]
     with pytest.raises(DomainError) as exc:
-        services.replace_items(batch=batch, user=ready.pm, rows=rows)
+        services.batch_items_replace(batch=batch, user=ready.pm, rows=rows)
     assert exc.value.details and "Row 11" in exc.value.details[0]
     assert batch.items.count() == len(ROWS)
     assert BatchItem.history.filter(batch_id=batch.pk, history_type="+").count() == len(ROWS)
@@ -290,7 +298,7 @@ def _self(w, user=None, **overrides):
     kwargs = dict(operator=w.operator, date=TODAY(), process_step="扫描", output_count=300,
                   self_checked_count=300, nonconforming_count=2)
     kwargs.update(overrides)
-    return services.record_self_check(project=w.project, user=user or w.operator, **kwargs)
+    return services.self_check_record(project=w.project, user=user or w.operator, **kwargs)
 
 
 def test_self_check_and_incomplete_days(ready):
@@ -323,7 +331,7 @@ def _mutual(w, user=None, **overrides):
     kwargs = dict(producer=w.operator, checker=w.special, date=TODAY(), process_step="图像处理",
                   checked_count=120, nonconforming_count=1, findings="1页偏斜")
     kwargs.update(overrides)
-    return services.record_mutual_check(project=w.project, user=user or w.special, **kwargs)
+    return services.mutual_check_record(project=w.project, user=user or w.special, **kwargs)
 
 
 def test_mutual_check(ready):
@@ -345,6 +353,24 @@ def test_mutual_check_db_constraint(ready):
     with pytest.raises(IntegrityError), transaction.atomic():
         MutualCheck.objects.create(project=ready.project, producer=ready.operator, checker=ready.operator,
                                    date=TODAY(), process_step="扫描", checked_count=1, recorded_by=ready.pm)
+
+
+def test_checker_is_not_producer_is_one_rule(ready):
+    """The form, the service (and so the API) and the model constraint say the same sentence."""
+    from apps.batches.forms import MutualCheckForm
+    from apps.batches.selectors import filed_staff
+    from apps.batches.validators import CHECKER_NOT_PRODUCER
+
+    sentence = str(CHECKER_NOT_PRODUCER)
+    with pytest.raises(DomainError) as exc:
+        _mutual(ready, producer=ready.special)
+    assert exc.value.message == sentence and exc.value.field == "checker"
+    form = MutualCheckForm({"producer": ready.special.pk, "checker": ready.special.pk, "date": TODAY().isoformat(),
+                            "process_step": "扫描", "checked_count": "5"},
+                           staff=filed_staff(ready.project), batches=Batch.objects.none())
+    assert not form.is_valid() and form.errors["checker"] == [sentence]
+    constraint = next(c for c in MutualCheck._meta.constraints if c.name == "mutualcheck_checker_not_producer")
+    assert str(constraint.violation_error_message) == sentence
 
 
 def test_self_check_db_constraint(ready):

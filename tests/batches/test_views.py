@@ -8,7 +8,7 @@ from django.utils import timezone
 from apps.batches.enums import BatchStatus
 from apps.batches.models import Batch, MutualCheck, SelfCheck, SpecialInspection
 
-from .factories import draft, not_accepted, special_pass, submitted
+from .builders import draft, not_accepted, special_pass, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,7 @@ def test_bad_input_on_pages_changes_nothing(ready, login):
     assert r.status_code == 200 and "not in the batch" in r.content.decode()
     r = c.post(reverse("batches:edit", args=[batch.pk]),
                {"service_type": "digitization", "unit": "item", "description": "x", "version": "abc"})
-    assert r.status_code == 200 and "Someone changed" in r.content.decode()
+    assert r.status_code == 200 and "Someone else changed this record" in r.content.decode()
     r = c.post(reverse("batches:submit", args=[batch.pk]), follow=True)
     assert r.status_code == 200 and "cannot be submitted" in r.content.decode()
     batch.refresh_from_db()
@@ -197,9 +197,9 @@ def test_items_are_paginated(ready, login):
     from apps.batches import services
 
     batch = draft(ready, items=False)
-    services.replace_items(batch=batch, user=ready.pm,
-                           rows=[{"archive_code": f"A-{i}", "title": "", "pages": None, "file_name": ""}
-                                 for i in range(250)])
+    services.batch_items_replace(batch=batch, user=ready.pm,
+                                 rows=[{"archive_code": f"A-{i}", "title": "", "pages": None, "file_name": ""}
+                                       for i in range(250)])
     special_pass(batch, ready, nonconforming_count=1, nonconforming_positions=[3])
     page = login(ready.pm).get(batch.get_absolute_url(), {"page": "3"})
     assert page.status_code == 200 and len(page.context["items"].object_list) == 50

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from tests.lot_inspection.factories import in_implementation
+from tests.lot_inspection.builders import in_implementation
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from apps.control.enums import ChangeState, ReportState
 from apps.control.models import ChangeRequest, QualityReport
 from tests.conftest import PASSWORD
 
-from .factories import change, improvement, meeting, point, report, stage, today
+from .builders import change, improvement, meeting, point, report, stage, today
 
 pytestmark = pytest.mark.django_db
 

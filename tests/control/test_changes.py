@@ -13,9 +13,9 @@ from apps.plans.enums import PlanStatus
 from apps.signatures.enums import SignatureMeaning
 from apps.signatures.models import SignatureAttempt
 from apps.signatures.selectors import signatures_for
-from tests.plans import factories as plans
+from tests.plans import builders as plans
 
-from .factories import approve, change
+from .builders import approve, change
 
 pytestmark = pytest.mark.django_db
 

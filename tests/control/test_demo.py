@@ -2,8 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from apps.control import demo
-from apps.control.models import ChangeRequest, ImprovementPlan, Meeting, QualityReport, RiskAssessment, RiskPoint
+from apps.control.models import (
+    ChangeRequest,
+    ImprovementPlan,
+    Meeting,
+    QualityReport,
+    RiskAssessment,
+    RiskPoint,
+)
+from apps.demo.steps import control as demo
 from apps.projects.models import Project
 from tests.conftest import PASSWORD
 

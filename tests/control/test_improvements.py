@@ -12,46 +12,46 @@ from apps.control.models import ImprovementPlan
 from apps.core.errors import DomainError, PermissionDenied
 from apps.deadlines.models import Deadline
 
-from .factories import improvement, today
+from .builders import improvement, today
 
 pytestmark = pytest.mark.django_db
 
 
 def test_full_loop_with_deadline_and_verification(w):
     p = improvement(w)
-    p = services.improvement_plan_submit(plan=p, user=w.pm)
+    p = services.improvement_plan_submit(improvement_plan=p, user=w.pm)
     assert p.state == ImprovementState.FILED
-    p = services.improvement_plan_file(plan=p, user=w.lead, comment="同意备案")
+    p = services.improvement_plan_file(improvement_plan=p, user=w.lead, comment="同意备案")
     d = Deadline.objects.get(project=w.project, kind="improvement_plan")
     assert p.state == ImprovementState.IN_PROGRESS and d.due_date == p.deadline and d.responsible_user == w.pm
-    p = services.improvement_plan_complete(plan=p, user=w.pm, completion_report="已统一纠偏参数")
+    p = services.improvement_plan_complete(improvement_plan=p, user=w.pm, completion_report="已统一纠偏参数")
     d.refresh_from_db()
     assert p.state == ImprovementState.COMPLETED and d.state == "met"
-    p = services.improvement_plan_verify(plan=p, user=w.inspector, effective=True, verification_record="偏斜降至12%")
+    p = services.improvement_plan_verify(improvement_plan=p, user=w.inspector, effective=True, verification_record="偏斜降至12%")
     assert p.state == ImprovementState.VERIFIED and p.verified_by == w.inspector
 
 
 def test_not_effective_goes_back_with_a_new_deadline(w):
-    p = services.improvement_plan_file(plan=services.improvement_plan_submit(plan=improvement(w), user=w.pm),
+    p = services.improvement_plan_file(improvement_plan=services.improvement_plan_submit(improvement_plan=improvement(w), user=w.pm),
                                        user=w.lead)
-    p = services.improvement_plan_complete(plan=p, user=w.pm, completion_report="完成")
+    p = services.improvement_plan_complete(improvement_plan=p, user=w.pm, completion_report="完成")
     with pytest.raises(DomainError) as exc:
-        services.improvement_plan_verify(plan=p, user=w.lead, effective=False, verification_record="无明显改善")
+        services.improvement_plan_verify(improvement_plan=p, user=w.lead, effective=False, verification_record="无明显改善")
     assert exc.value.field == "new_deadline"
     new = today() + dt.timedelta(days=14)
-    p = services.improvement_plan_verify(plan=p, user=w.lead, effective=False, verification_record="无明显改善",
+    p = services.improvement_plan_verify(improvement_plan=p, user=w.lead, effective=False, verification_record="无明显改善",
                                          new_deadline=new)
     assert (p.state, p.deadline, p.failed_verifications) == (ImprovementState.IN_PROGRESS, new, 1)
     assert Deadline.objects.filter(kind="improvement_plan", state="open", due_date=new).exists()
 
 
 def test_return_and_revise(w):
-    p = services.improvement_plan_submit(plan=improvement(w), user=w.pm)
+    p = services.improvement_plan_submit(improvement_plan=improvement(w), user=w.pm)
     with pytest.raises(DomainError):
-        services.improvement_plan_update(plan=p, user=w.pm, **_content(w, target="改"))
-    p = services.improvement_plan_return(plan=p, user=w.inspector, reason="验证方法不具体")
-    p = services.improvement_plan_update(plan=p, user=w.pm, **_content(w, verification_method="按周统计偏斜缺陷占比"))
-    assert services.improvement_plan_submit(plan=p, user=w.pm).state == ImprovementState.FILED
+        services.improvement_plan_update(improvement_plan=p, user=w.pm, **_content(w, target="改"))
+    p = services.improvement_plan_return(improvement_plan=p, user=w.inspector, reason="验证方法不具体")
+    p = services.improvement_plan_update(improvement_plan=p, user=w.pm, **_content(w, verification_method="按周统计偏斜缺陷占比"))
+    assert services.improvement_plan_submit(improvement_plan=p, user=w.pm).state == ImprovementState.FILED
 
 
 def _content(w, **kw):
@@ -63,9 +63,9 @@ def _content(w, **kw):
 
 def test_illegal_transitions(w):
     p = improvement(w)
-    for call in (lambda: services.improvement_plan_file(plan=p, user=w.lead),
-                 lambda: services.improvement_plan_complete(plan=p, user=w.pm, completion_report="x"),
-                 lambda: services.improvement_plan_verify(plan=p, user=w.lead, effective=True,
+    for call in (lambda: services.improvement_plan_file(improvement_plan=p, user=w.lead),
+                 lambda: services.improvement_plan_complete(improvement_plan=p, user=w.pm, completion_report="x"),
+                 lambda: services.improvement_plan_verify(improvement_plan=p, user=w.lead, effective=True,
                                                           verification_record="x")):
         with pytest.raises(DomainError) as exc:
             call()
@@ -80,9 +80,9 @@ def test_only_the_contractor_pm_writes(w, who):
 
 @pytest.mark.parametrize("who", ["pm", "regulator", "outsider"])
 def test_only_the_client_files(w, who):
-    p = services.improvement_plan_submit(plan=improvement(w), user=w.pm)
+    p = services.improvement_plan_submit(improvement_plan=improvement(w), user=w.pm)
     with pytest.raises(PermissionDenied):
-        services.improvement_plan_file(plan=p, user=getattr(w, who))
+        services.improvement_plan_file(improvement_plan=p, user=getattr(w, who))
 
 
 def test_bad_input(w):

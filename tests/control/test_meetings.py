@@ -15,7 +15,7 @@ from apps.signatures.enums import SignatureMeaning
 from apps.signatures.services import signature_sign
 from tests.conftest import PASSWORD
 
-from .factories import meeting, today
+from .builders import meeting, today
 
 pytestmark = pytest.mark.django_db
 
@@ -33,18 +33,18 @@ def test_record_meeting_with_action_item_and_deadline(w):
     item = _item(w, m)
     d = Deadline.objects.get(project=w.project, kind="action_item")
     assert d.due_date == item.due_date and d.responsible_org == w.contractor and d.responsible_user == w.pm
-    item = services.action_item_complete(item=item, user=w.pm, result="已提交")
+    item = services.action_item_complete(action_item=item, user=w.pm, result="已提交")
     d.refresh_from_db()
     assert item.state == ActionState.DONE and d.state == "met"
     with pytest.raises(DomainError):
-        services.action_item_complete(item=item, user=w.pm, result="again")
+        services.action_item_complete(action_item=item, user=w.pm, result="again")
 
 
 def test_cancel_waives_the_deadline(w):
     item = _item(w, meeting(w))
     with pytest.raises(PermissionDenied):
-        services.action_item_cancel(item=item, user=w.pm, reason="x")
-    item = services.action_item_cancel(item=item, user=w.lead, reason="会议决定取消")
+        services.action_item_cancel(action_item=item, user=w.pm, reason="x")
+    item = services.action_item_cancel(action_item=item, user=w.lead, reason="会议决定取消")
     assert item.state == ActionState.CANCELLED
     assert Deadline.objects.get(kind="action_item").state == "waived"
 
@@ -52,8 +52,8 @@ def test_cancel_waives_the_deadline(w):
 def test_only_the_owner_side_closes(w):
     item = _item(w, meeting(w), owner_party="client", owner=w.inspector)
     with pytest.raises(PermissionDenied):
-        services.action_item_complete(item=item, user=w.pm, result="x")
-    assert services.action_item_complete(item=item, user=w.inspector, result="已提供").state == ActionState.DONE
+        services.action_item_complete(action_item=item, user=w.pm, result="x")
+    assert services.action_item_complete(action_item=item, user=w.inspector, result="已提供").state == ActionState.DONE
 
 
 @pytest.mark.parametrize("who", ["pm", "special", "regulator", "outsider"])

@@ -11,7 +11,7 @@ from apps.control.enums import MilestoneState
 from apps.core.errors import DomainError, PermissionDenied
 from apps.rectification.services import ticket_raise
 
-from .factories import stage, today
+from .builders import stage, today
 
 pytestmark = pytest.mark.django_db
 

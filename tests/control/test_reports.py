@@ -14,9 +14,9 @@ from apps.deadlines.models import Deadline
 from apps.lot_inspection import services as lots
 from apps.rectification.enums import ACTIVE_STATES
 from apps.rectification.models import RectificationTicket
-from tests.lot_inspection.factories import all_conforming, open_for
+from tests.lot_inspection.builders import all_conforming, open_for
 
-from .factories import report, today
+from .builders import report, today
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +24,11 @@ pytestmark = pytest.mark.django_db
 def _records(w):
     good = open_for(w, items=200)
     all_conforming(good, w.inspector)
-    good = lots.decide(good, w.inspector)
+    good = lots.lot_inspection_decide(inspection=good, user=w.inspector)
     bad = open_for(w, items=200)
     first = bad.items.order_by("position").first()
     all_conforming(bad, w.inspector, except_positions={first.position: ["DIG-F1", "DIG-G1"]})
-    bad = lots.decide(bad, w.inspector)
+    bad = lots.lot_inspection_decide(inspection=bad, user=w.inspector)
     return good, bad
 
 
@@ -60,35 +60,35 @@ def test_submit_freezes_recomputed_figures_and_acknowledge_sets_next_deadline(w)
     r = report(w)
     assert r.figures["sampling"]["lots_decided"] == 0
     _records(w)
-    r = services.quality_report_submit(report=r, user=w.pm)
+    r = services.quality_report_submit(quality_report=r, user=w.pm)
     assert r.state == ReportState.SUBMITTED and r.figures["sampling"]["lots_decided"] == 2
     with pytest.raises(DomainError):
-        services.quality_report_update(report=r, user=w.pm, summary="改")
+        services.quality_report_update(quality_report=r, user=w.pm, summary="改")
     due = today() + dt.timedelta(days=7)
-    r = services.quality_report_acknowledge(report=r, user=w.inspector, comment="已阅", next_report_due=due)
+    r = services.quality_report_acknowledge(quality_report=r, user=w.inspector, comment="已阅", next_report_due=due)
     assert r.state == ReportState.ACKNOWLEDGED and r.acknowledged_by == w.inspector
     d = Deadline.objects.get(project=w.project, kind="quality_report")
     assert d.due_date == due and d.responsible_org == w.contractor
     # The next report delivered meets that deadline.
     nxt = report(w, period_start=today() - dt.timedelta(days=13), period_end=today() - dt.timedelta(days=7))
-    services.quality_report_submit(report=nxt, user=w.special)
+    services.quality_report_submit(quality_report=nxt, user=w.special)
     d.refresh_from_db()
     assert d.state == "met"
 
 
 def test_return_and_resubmit(w):
-    r = services.quality_report_submit(report=report(w), user=w.pm)
+    r = services.quality_report_submit(quality_report=report(w), user=w.pm)
     with pytest.raises(DomainError):
-        services.quality_report_return(report=r, user=w.lead, reason="")
-    r = services.quality_report_return(report=r, user=w.lead, reason="缺少缺陷原因分析")
+        services.quality_report_return(quality_report=r, user=w.lead, reason="")
+    r = services.quality_report_return(quality_report=r, user=w.lead, reason="缺少缺陷原因分析")
     assert r.state == ReportState.RETURNED
-    r = services.quality_report_update(report=r, user=w.pm, summary="补充", problems="偏斜：装订过紧")
-    r = services.quality_report_submit(report=r, user=w.pm)
+    r = services.quality_report_update(quality_report=r, user=w.pm, summary="补充", problems="偏斜：装订过紧")
+    r = services.quality_report_submit(quality_report=r, user=w.pm)
     assert r.state == ReportState.SUBMITTED
-    r = services.quality_report_acknowledge(report=r, user=w.lead)
-    for call in (lambda: services.quality_report_acknowledge(report=r, user=w.lead),
-                 lambda: services.quality_report_return(report=r, user=w.lead, reason="x"),
-                 lambda: services.quality_report_submit(report=r, user=w.pm)):
+    r = services.quality_report_acknowledge(quality_report=r, user=w.lead)
+    for call in (lambda: services.quality_report_acknowledge(quality_report=r, user=w.lead),
+                 lambda: services.quality_report_return(quality_report=r, user=w.lead, reason="x"),
+                 lambda: services.quality_report_submit(quality_report=r, user=w.pm)):
         with pytest.raises(DomainError) as exc:
             call()
         assert exc.value.code == "illegal_transition"
@@ -102,9 +102,9 @@ def test_only_the_contractor_pm_or_special_inspector_prepares(w, who):
 
 @pytest.mark.parametrize("who", ["pm", "special", "regulator", "outsider"])
 def test_only_the_client_acknowledges(w, who):
-    r = services.quality_report_submit(report=report(w), user=w.pm)
+    r = services.quality_report_submit(quality_report=report(w), user=w.pm)
     with pytest.raises(PermissionDenied):
-        services.quality_report_acknowledge(report=r, user=getattr(w, who))
+        services.quality_report_acknowledge(quality_report=r, user=getattr(w, who))
 
 
 def test_bad_input(w):
@@ -118,9 +118,9 @@ def test_bad_input(w):
     with pytest.raises(DomainError) as exc:
         report(w)
     assert exc.value.code == "duplicate"
-    r = services.quality_report_submit(report=QualityReport.objects.get(), user=w.pm)
+    r = services.quality_report_submit(quality_report=QualityReport.objects.get(), user=w.pm)
     with pytest.raises(DomainError):
-        services.quality_report_acknowledge(report=r, user=w.lead, next_report_due=today())
+        services.quality_report_acknowledge(quality_report=r, user=w.lead, next_report_due=today())
 
 
 def test_draft_files_stay_with_the_contractor_until_submitted(w, login):
@@ -136,7 +136,7 @@ def test_draft_files_stay_with_the_contractor_until_submitted(w, login):
     assert login(w.pm).get(url).status_code == 200
     for user in (w.inspector, w.lead, w.regulator):
         assert login(user).get(url).status_code == 404
-    services.quality_report_submit(report=draft, user=w.pm)
+    services.quality_report_submit(quality_report=draft, user=w.pm)
     assert login(w.inspector).get(url).status_code == 200
 
 
@@ -145,7 +145,7 @@ def test_overdue_counts_only_tickets_awaiting_the_contractor(w):
     from django.utils import timezone
 
     from apps.control.selectors import report_figures
-    from tests.rectification.factories import answer, raise_ticket
+    from tests.rectification.builders import answer, raise_ticket
 
     raise_ticket(w, due_date=today() + dt.timedelta(days=1))
     answer(raise_ticket(w, due_date=today() + dt.timedelta(days=1)), w)

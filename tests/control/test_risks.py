@@ -12,7 +12,7 @@ from apps.control.models import RiskAssessment, RiskReassessmentRequest
 from apps.core.errors import DomainError, PermissionDenied
 from apps.projects.models import Project
 
-from .factories import assess, point
+from .builders import assess, point
 
 pytestmark = pytest.mark.django_db
 
@@ -121,35 +121,35 @@ def test_contractor_proposes_unrated_points_and_cannot_rate(w):
     with pytest.raises(PermissionDenied):
         point(w, user=w.pm, level="high")
     with pytest.raises(PermissionDenied):
-        services.risk_point_rate(point=p, user=w.pm, level="high")
-    p = services.risk_point_rate(point=p, user=w.lead, level="high", reason="涉及全部档案")
+        services.risk_point_rate(risk_point=p, user=w.pm, level="high")
+    p = services.risk_point_rate(risk_point=p, user=w.lead, level="high", reason="涉及全部档案")
     assert p.level == "high" and "涉及全部档案" in p.history.first().history_change_reason
     with pytest.raises(DomainError):
-        services.risk_point_rate(point=p, user=w.lead, level="high")
+        services.risk_point_rate(risk_point=p, user=w.lead, level="high")
 
 
 def test_contractor_edits_only_control_measures(w):
     p = point(w)
-    p = services.risk_point_update(point=p, user=w.pm, category=p.category, description=p.description,
+    p = services.risk_point_update(risk_point=p, user=w.pm, category=p.category, description=p.description,
                                    control_measures="新增每日巡检", owner=None)
     assert p.control_measures == "新增每日巡检"
     with pytest.raises(PermissionDenied):
-        services.risk_point_update(point=p, user=w.pm, category="quality", description=p.description,
+        services.risk_point_update(risk_point=p, user=w.pm, category="quality", description=p.description,
                                    control_measures=p.control_measures, owner=None)
     with pytest.raises(PermissionDenied):
-        services.risk_point_update(point=p, user=w.operator, category=p.category, description="x",
+        services.risk_point_update(risk_point=p, user=w.operator, category=p.category, description="x",
                                    control_measures="", owner=None)
 
 
 def test_retire_needs_reason_and_only_once(w):
     p = point(w)
     with pytest.raises(DomainError):
-        services.risk_point_retire(point=p, user=w.lead, reason="  ")
-    p = services.risk_point_retire(point=p, user=w.lead, reason="风险已消除")
+        services.risk_point_retire(risk_point=p, user=w.lead, reason="  ")
+    p = services.risk_point_retire(risk_point=p, user=w.lead, reason="风险已消除")
     with pytest.raises(DomainError):
-        services.risk_point_retire(point=p, user=w.lead, reason="again")
+        services.risk_point_retire(risk_point=p, user=w.lead, reason="again")
     with pytest.raises(DomainError):
-        services.risk_point_rate(point=p, user=w.lead, level="low")
+        services.risk_point_rate(risk_point=p, user=w.lead, level="low")
 
 
 def test_bad_input_changes_nothing(w):

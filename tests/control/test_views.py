@@ -13,7 +13,7 @@ from apps.control.enums import ChangeState, ReportState
 from apps.control.models import ChangeRequest, RiskPoint
 from tests.conftest import PASSWORD
 
-from .factories import change, improvement, meeting, point, report, stage, today
+from .builders import change, improvement, meeting, point, report, stage, today
 
 pytestmark = pytest.mark.django_db
 
@@ -26,9 +26,9 @@ def _records(w):
     m = meeting(w)
     item = services.action_item_add(meeting=m, user=w.lead, description="提交校准记录", owner_party="contractor",
                                     owner=w.pm, due_date=today() + dt.timedelta(days=3))
-    r = services.quality_report_submit(report=report(w), user=w.pm)
+    r = services.quality_report_submit(quality_report=report(w), user=w.pm)
     s = stage(w)
-    plan = services.improvement_plan_submit(plan=improvement(w), user=w.pm)
+    plan = services.improvement_plan_submit(improvement_plan=improvement(w), user=w.pm)
     return {"risk": p, "change": cr, "meeting": m, "item": item, "report": r, "stage": s, "plan": plan}
 
 
@@ -111,7 +111,7 @@ def test_change_request_through_the_pages(w, login):
 
 
 def test_report_acknowledged_through_the_pages(w, login):
-    r = services.quality_report_submit(report=report(w), user=w.pm)
+    r = services.quality_report_submit(quality_report=report(w), user=w.pm)
     response = login(w.inspector).post(reverse("control:report_acknowledge", args=[r.pk]),
                                        {"comment": "已阅", "next_report_due": ""})
     assert response.status_code == 302
@@ -151,10 +151,10 @@ def test_control_pages_do_not_run_a_query_per_row(w, login):
         point(w, description=f"风险{i}")
         change(w, title=f"变更{i}")
         meeting(w)
-        services.quality_report_submit(report=report(w, period_start=today() - dt.timedelta(days=7 * i + 6),
+        services.quality_report_submit(quality_report=report(w, period_start=today() - dt.timedelta(days=7 * i + 6),
                                                      period_end=today() - dt.timedelta(days=7 * i)), user=w.pm)
         stage(w, name=f"阶段{i}")
-        services.improvement_plan_submit(plan=improvement(w), user=w.pm)
+        services.improvement_plan_submit(improvement_plan=improvement(w), user=w.pm)
 
     add_rows(1)
     few = counts()

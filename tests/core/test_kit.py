@@ -110,13 +110,17 @@ def test_multi_line_text_keeps_line_breaks_and_tabs_and_refuses_other_control_ch
 
 
 def test_form_fields_refuse_control_characters_before_anything_is_saved():
+    from django.core.exceptions import ValidationError
+
     line, text = LineField(), TextField()
     assert line.clean("正常") == "正常"
-    with pytest.raises(Exception, match="single line"):
+    with pytest.raises(ValidationError) as exc:
         line.clean("a\r\nb")
+    assert [e.code for e in exc.value.error_list] == ["control_character"]
     assert text.clean("a\r\nb") == "a\r\nb"
-    with pytest.raises(Exception, match="control character"):
+    with pytest.raises(ValidationError) as exc:
         text.clean("a\x07b")
+    assert [e.code for e in exc.value.error_list] == ["control_character"]
 
 
 # ---------------------------------------------------------------- notify

@@ -12,7 +12,7 @@ from apps.deadlines.tasks import scan_deadlines
 from apps.notifications.models import Notification
 from apps.projects.services import member_remove
 
-from .factories import make_deadline
+from .builders import make_deadline
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 MONDAY = dt.datetime(2026, 11, 16, 9, 0, tzinfo=TZ)  # an ordinary week, no holiday

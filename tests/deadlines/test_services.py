@@ -10,7 +10,7 @@ from apps.deadlines import selectors, services
 from apps.deadlines.enums import Counting, DeadlineState
 from apps.deadlines.models import Deadline
 
-from .factories import make_deadline
+from .builders import make_deadline
 
 NOW = dt.datetime(2026, 11, 16, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))  # a Monday
 
@@ -194,3 +194,29 @@ def test_database_refuses_waived_without_reason(world):
     d.state, d.closed_at = DeadlineState.WAIVED, timezone.now()
     with pytest.raises(IntegrityError), transaction.atomic():
         d.save()
+
+
+def test_waive_for_record_lets_every_open_deadline_of_the_record_go(world):
+    a = make_deadline(world, due=dt.date(2026, 11, 20), kind="rectification")
+    b = make_deadline(world, due=dt.date(2026, 11, 20), kind="weekly_patrol")
+    services.deadline_meet(deadline=b, user=world.pm)
+    with pytest.raises(PermissionDenied):
+        services.deadlines_waive_for_record(record=world.project, user=world.pm, reason="x")
+    waived = services.deadlines_waive_for_record(record=world.project, user=world.lead, reason="整改通知撤回")
+    assert [d.pk for d in waived] == [a.pk]
+    a.refresh_from_db()
+    assert a.state == DeadlineState.WAIVED and a.waive_reason == "整改通知撤回"
+
+
+def test_refusals_say_the_rules_sentence(world):
+    d = make_deadline(world, due=dt.date(2026, 11, 20))
+    with pytest.raises(PermissionDenied, match="Only the client project lead can waive a deadline."):
+        services.deadline_waive(deadline=d, user=world.pm, reason="不需要")
+    with pytest.raises(PermissionDenied, match="Only active members of the project can set deadlines on it."):
+        _create(world, user=world.outsider)
+
+
+def test_a_deadline_title_is_one_line(world):
+    with pytest.raises(DomainError) as exc:
+        _create(world, title="资质\n审查")
+    assert exc.value.field == "title"

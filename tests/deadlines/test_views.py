@@ -6,7 +6,7 @@ from django.urls import reverse
 from apps.deadlines.enums import DeadlineState
 from apps.deadlines.models import Deadline
 
-from .factories import make_deadline
+from .builders import make_deadline
 
 
 def _url(world):
@@ -77,3 +77,11 @@ def test_others_cannot_waive(world, login, who, status):
 def test_unknown_deadline_is_404(world, login):
     assert login(world.lead).post(reverse("deadlines:deadline_waive", args=[999999]), {"reason": "x"}).status_code \
         == 404
+
+
+def test_waive_is_post_only_and_a_wrong_role_reads_why(world, login):
+    d = make_deadline(world, due=dt.date(2026, 11, 20))
+    assert login(world.lead).get(reverse("deadlines:deadline_waive", args=[d.pk])).status_code == 405
+    response = login(world.pm).post(reverse("deadlines:deadline_waive", args=[d.pk]), {"reason": "x"})
+    assert response.status_code == 403
+    assert "Only the client project lead can waive a deadline." in response.content.decode()

@@ -125,7 +125,7 @@ def test_gate_refuses_then_allows_implementation(world, ready, monkeypatch):
 
 def test_contractor_pm_needs_approved_filing_once_filing_started(world, ready):
     from apps.teams import services as teams
-    from tests.teams.factories import file_person
+    from tests.teams.builders import file_person
 
     file_person(world, world.operator, ProjectRole.CONTRACTOR_OPERATOR)
     with pytest.raises(PermissionDenied, match="not been approved"):
@@ -133,3 +133,13 @@ def test_contractor_pm_needs_approved_filing_once_filing_started(world, ready):
     filing = file_person(world, world.pm, ProjectRole.CONTRACTOR_PM)
     teams.staff_filing_approve(filing=filing, user=world.lead)
     assert sign(ready, world.pm, Party.CONTRACTOR)
+
+
+def test_checklist_items_take_files_like_their_disclosure(world, ready):
+    from apps.attachments.registry import may_add_to
+
+    item = ready.items.first()
+    people = ["lead", "inspector", "pm", "special", "regulator", "outsider"]
+    assert {n for n in people if may_add_to(getattr(world, n), item)} == {"lead", "inspector"}
+    sign(ready, world.lead, Party.CLIENT, "approve")
+    assert {n for n in people if may_add_to(getattr(world, n), item)} == set()

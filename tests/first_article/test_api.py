@@ -8,7 +8,7 @@ from django.utils import timezone
 from apps.first_article.enums import ContactSheetState, VerificationStatus
 from apps.first_article.models import FirstArticleVerification
 
-from .factories import submit, verify_fail
+from .builders import submit, verify_fail
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from apps.first_article import demo
+from apps.demo.steps import first_article as demo
 from apps.first_article.enums import ContactSheetState, VerificationStatus
 from apps.first_article.selectors import first_article_passed, latest_verification
 

@@ -16,7 +16,7 @@ from apps.notifications.models import Notification
 from apps.projects.gates import BATCH_SUBMISSION
 from apps.projects.services import gates_require
 
-from .factories import sign, sign_both, submit, verify_fail, verify_pass
+from .builders import sign, sign_both, submit, verify_fail, verify_pass
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def test_fail_loop_until_pass(world):
     with pytest.raises(DomainError, match="rectification sheet"):
         submit(world)
 
-    answer = services.rectification_submit(contact_sheet=sheet, user=world.pm, measures="重扫4页", result="全部合格")
+    answer = services.contact_sheet_answer(contact_sheet=sheet, user=world.pm, measures="重扫4页", result="全部合格")
     sheet.refresh_from_db()
     deadline.refresh_from_db()
     assert answer.contact_sheet == sheet and sheet.state == ContactSheetState.ANSWERED
@@ -119,7 +119,7 @@ def test_fail_loop_until_pass(world):
 
 def test_second_failure_opens_a_second_sheet(world):
     first = verify_fail(submit(world), world.inspector)
-    services.rectification_submit(contact_sheet=first.contact_sheet, user=world.special, measures="m", result="r")
+    services.contact_sheet_answer(contact_sheet=first.contact_sheet, user=world.special, measures="m", result="r")
     second = verify_fail(submit(world), world.inspector, safety_passed=False, safety_reason="未锁柜")
     first.contact_sheet.refresh_from_db()
     assert first.contact_sheet.state == ContactSheetState.CLOSED
@@ -148,14 +148,14 @@ def test_verifying_twice_is_refused(world):
 def test_answering_an_answered_or_closed_sheet_is_refused(world):
     first = verify_fail(submit(world), world.inspector)
     sheet = first.contact_sheet
-    services.rectification_submit(contact_sheet=sheet, user=world.pm, measures="m", result="r")
+    services.contact_sheet_answer(contact_sheet=sheet, user=world.pm, measures="m", result="r")
     with pytest.raises(DomainError, match="already been answered"):
-        services.rectification_submit(contact_sheet=sheet, user=world.pm, measures="m2", result="r2")
+        services.contact_sheet_answer(contact_sheet=sheet, user=world.pm, measures="m2", result="r2")
     verify_pass(submit(world), world.inspector)
     sheet.refresh_from_db()
     assert sheet.state == ContactSheetState.CLOSED
     with pytest.raises(DomainError, match="already been answered"):
-        services.rectification_submit(contact_sheet=sheet, user=world.pm, measures="m3", result="r3")
+        services.contact_sheet_answer(contact_sheet=sheet, user=world.pm, measures="m3", result="r3")
     assert RectificationSheet.objects.count() == 1
 
 
@@ -215,7 +215,7 @@ def test_contractor_and_others_cannot_verify(world, who):
 def test_only_contractor_answers_the_sheet(world, who):
     sheet = verify_fail(submit(world), world.inspector).contact_sheet
     with pytest.raises(PermissionDenied):
-        services.rectification_submit(contact_sheet=sheet, user=getattr(world, who), measures="m", result="r")
+        services.contact_sheet_answer(contact_sheet=sheet, user=getattr(world, who), measures="m", result="r")
     sheet.refresh_from_db()
     assert sheet.state == ContactSheetState.OPEN
 
@@ -293,10 +293,10 @@ def test_bad_submission_input(world, field, value):
 def test_rectification_needs_measures_and_result(world):
     sheet = verify_fail(submit(world), world.inspector).contact_sheet
     with pytest.raises(DomainError) as exc:
-        services.rectification_submit(contact_sheet=sheet, user=world.pm, measures="", result="r")
+        services.contact_sheet_answer(contact_sheet=sheet, user=world.pm, measures="", result="r")
     assert exc.value.field == "measures"
     with pytest.raises(DomainError) as exc:
-        services.rectification_submit(contact_sheet=sheet, user=world.pm, measures="m", result="x" * 2001)
+        services.contact_sheet_answer(contact_sheet=sheet, user=world.pm, measures="m", result="x" * 2001)
     assert exc.value.field == "result"
     sheet.refresh_from_db()
     assert sheet.state == ContactSheetState.OPEN
@@ -308,3 +308,19 @@ def test_database_refuses_a_failed_check_without_reason(world):
     v = verify_fail(submit(world), world.inspector)
     with pytest.raises(IntegrityError), transaction.atomic():
         FirstArticleVerification.objects.filter(pk=v.pk).update(quality_reason="")
+
+
+# ---------------------------------------------------------------- attachments (rules)
+
+def _attachers(record, world) -> set[str]:
+    from apps.attachments.registry import may_add_to
+
+    people = ["lead", "inspector", "pm", "special", "operator", "security", "regulator", "outsider"]
+    return {name for name in people if may_add_to(getattr(world, name), record)}
+
+
+def test_round_takes_files_from_submitters_and_verifiers_until_signed(world):
+    v = verify_pass(submit(world), world.inspector)
+    assert _attachers(v, world) == {"lead", "inspector", "pm", "special"}
+    sign(v, world.inspector, Party.CLIENT)
+    assert _attachers(v, world) == set()

@@ -13,7 +13,7 @@ from apps.first_article.models import FirstArticleVerification
 from apps.projects import services as project_services
 from tests.factories import UserFactory
 
-from .factories import sign, sign_both, submit, verify_fail, verify_pass
+from .builders import sign, sign_both, submit, verify_fail, verify_pass
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +185,17 @@ def test_project_page_shows_the_history_with_reasons(world, login):
     assert "First batch submitted for verification (round 1)" in body
     assert "Work contact sheet issued" in body
     assert v.contact_sheet.due_date.strftime("%Y-%m-%d") in body
+
+
+def test_verify_page_of_a_verified_round_sends_back_with_the_reason(world, login):
+    v = verify_pass(submit(world), world.inspector)
+    response = login(world.lead).get(f"/first-article/{v.pk}/verify/", follow=True)
+    assert response.redirect_chain == [(f"/first-article/{v.pk}/", 302)]
+    assert "already been verified" in response.content.decode()
+
+
+def test_verify_page_shows_the_batch_and_the_form(world, login):
+    v = submit(world)
+    body = login(world.inspector).get(f"/first-article/{v.pk}/verify/").content.decode()
+    assert "全宗J001 第1—3盒" in body and "自检全部合格" in body and 'name="conclusion"' in body
+    assert f"/first-article/projects/{world.project.pk}/" in body  # breadcrumb to the loop's page

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_ensure_catalogue_copies_the_projects_service_types(world):
-    services.ensure_catalogue(world.project)
+    services.catalogue_ensure(project=world.project)
     assert CheckItem.objects.filter(project=world.project).count() == 10
     assert set(CheckItem.objects.filter(project=world.project).values_list("service_type", flat=True)) == {
         "digitization"}
@@ -27,26 +27,26 @@ def test_ensure_catalogue_copies_the_projects_service_types(world):
 
 
 def test_ensure_catalogue_is_idempotent_and_keeps_edits(world):
-    services.ensure_catalogue(world.project)
+    services.catalogue_ensure(project=world.project)
     item = CheckItem.objects.get(project=world.project, code="DIG-01")
     services.check_item_update(item=item, user=world.lead, expected_version=item.version, min_value="400")
-    services.ensure_catalogue(world.project)
+    services.catalogue_ensure(project=world.project)
     assert CheckItem.objects.filter(project=world.project).count() == 10
     assert CheckItem.objects.get(pk=item.pk).min_value == 400
 
 
 def test_a_service_type_added_later_gets_its_rows(world):
-    services.ensure_catalogue(world.project)
+    services.catalogue_ensure(project=world.project)
     Project.objects.filter(pk=world.project.pk).update(service_types=["digitization", "storage"])
     world.project.refresh_from_db()
-    services.ensure_catalogue(world.project)
+    services.catalogue_ensure(project=world.project)
     assert CheckItem.objects.filter(project=world.project, service_type="storage").count() == 10
     # 8 defects of §7.2.3 and 4 indicator defects (humidity, retrieval, drills, CCTV).
     assert DefectType.objects.filter(project=world.project, service_type="storage").count() == 12
 
 
 def _item(world, code):
-    services.ensure_catalogue(world.project)
+    services.catalogue_ensure(project=world.project)
     return CheckItem.objects.get(project=world.project, code=code)
 
 
@@ -147,7 +147,7 @@ def test_only_the_client_lead_edits_the_catalogue(world, who):
 
 
 def test_custom_check_item_and_defect(world):
-    services.ensure_catalogue(world.project)
+    services.catalogue_ensure(project=world.project)
     item = services.check_item_create(project=world.project, user=world.lead, service_type="digitization",
                                       code="DIG-X1", name="双层PDF", requirement="文字层可检索", method="程序校验")
     assert item.order == 11 and item.template is None
@@ -166,7 +166,7 @@ def test_custom_check_item_and_defect(world):
 
 
 def test_defect_grade_can_follow_the_contract(world):
-    services.ensure_catalogue(world.project)
+    services.catalogue_ensure(project=world.project)
     defect = DefectType.objects.get(project=world.project, code="DIG-G2")
     defect = services.defect_type_update(defect=defect, user=world.lead, expected_version=1, grade="serious")
     assert defect.grade == "serious" and defect.version == 2

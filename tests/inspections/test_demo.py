@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from apps.inspections import demo
+from apps.demo.steps import inspections as demo
 from apps.inspections.models import KeyNodeCheck, LedgerEntry, Patrol
 
 pytestmark = pytest.mark.django_db

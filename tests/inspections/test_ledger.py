@@ -13,6 +13,7 @@ from apps.core.errors import DomainError
 from apps.inspections import selectors, services
 from apps.inspections.models import LedgerEntry, Patrol
 from apps.inspections.selectors import LedgerFilters
+from apps.inspections.services import ledger
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +25,11 @@ def _patrol(world, **kw):
 
 def test_record_with_a_source_links_it_and_upserts(world):
     p = _patrol(world)
-    entry = services.record_ledger_entry(world.project, kind="patrol", occurred_at=p.patrolled_on,
+    entry = services.ledger_entry_record(project=world.project, kind="patrol", occurred_at=p.patrolled_on,
                                          inspector=world.lead, content="巡查内容", problems="", requirements="",
                                          conclusion="无问题", source=p)
     assert entry.url == p.get_absolute_url() and entry.inspector_name == "王建国" and not entry.has_problems
-    again = services.record_ledger_entry(world.project, kind="patrol", occurred_at=p.patrolled_on,
+    again = services.ledger_entry_record(project=world.project, kind="patrol", occurred_at=p.patrolled_on,
                                          inspector=world.lead, content="巡查内容（改）", problems="有问题",
                                          requirements="整改", conclusion="", source=p)
     assert again.pk == entry.pk and LedgerEntry.objects.count() == 1 and again.has_problems
@@ -39,29 +40,30 @@ def test_batch_is_taken_from_the_source(world):
     from apps.batches.models import Batch
 
     batch = Batch.objects.create(project=world.project, service_type="digitization", number=3, created_by=world.pm)
-    entry = services.record_ledger_entry(world.project, kind="contractor_special", occurred_at=timezone.now(),
-                                         inspector=world.special, content="专检", problems="", requirements="",
-                                         conclusion="合格", source=batch)
+    entry = services.ledger_entry_record(project=world.project, kind="contractor_special",
+                                         occurred_at=timezone.now(), inspector=world.special, content="专检",
+                                         problems="", requirements="", conclusion="合格", source=batch)
     assert entry.batch_id == batch.pk and entry.batch_label == str(batch)[:64]
-    other = services.record_ledger_entry(world.project, kind="sampling", occurred_at=timezone.now(), inspector=None,
-                                         content="抽检", problems="", requirements="", conclusion="", source=None,
-                                         batch=42, inspector_name="外聘专家")
+    other = services.ledger_entry_record(project=world.project, kind="sampling", occurred_at=timezone.now(),
+                                         inspector=None, content="抽检", problems="", requirements="",
+                                         conclusion="", source=None, batch=42, inspector_name="外聘专家")
     assert other.batch_id == 42 and other.inspector_name == "外聘专家" and other.source_id is None
 
 
-def test_update_ledger_entry(world):
+def test_ledger_entry_update(world):
     p = _patrol(world)
-    services.record_ledger_entry(world.project, kind="patrol", occurred_at=p.patrolled_on, inspector=world.lead,
-                                 content="巡查", problems="", requirements="", conclusion="", source=p)
-    entry = services.update_ledger_entry(p, problems="发现问题", requirements="整改", inspector=world.inspector,
-                                         occurred_at=dt.date(2026, 10, 1), batch=7)
+    services.ledger_entry_record(project=world.project, kind="patrol", occurred_at=p.patrolled_on,
+                                 inspector=world.lead, content="巡查", problems="", requirements="", conclusion="",
+                                 source=p)
+    entry = services.ledger_entry_update(source=p, problems="发现问题", requirements="整改",
+                                         inspector=world.inspector, occurred_at=dt.date(2026, 10, 1), batch=7)
     assert entry.has_problems and entry.inspector_name == "李秀英" and entry.batch_id == 7
     assert timezone.localdate(entry.occurred_at) == dt.date(2026, 10, 1)
-    assert services.update_ledger_entry(_patrol(world), content="x") is None
+    assert services.ledger_entry_update(source=_patrol(world), content="x") is None
     with pytest.raises(DomainError, match="cannot be changed"):
-        services.update_ledger_entry(p, project=None)
+        services.ledger_entry_update(source=p, project=None)
     with pytest.raises(DomainError, match="content of the check"):
-        services.update_ledger_entry(p, content="")
+        services.ledger_entry_update(source=p, content="")
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -73,12 +75,12 @@ def test_record_refuses_bad_input(world, kwargs, message):
     base = dict(kind="patrol", occurred_at=timezone.now(), inspector=world.lead, content="巡查", problems="",
                 requirements="", conclusion="", source=None)
     with pytest.raises(DomainError, match=message):
-        services.record_ledger_entry(world.project, **{**base, **kwargs})
+        services.ledger_entry_record(project=world.project, **{**base, **kwargs})
     assert not LedgerEntry.objects.exists()
 
 
 def test_long_texts_are_clipped_not_refused(world):
-    entry = services.record_ledger_entry(world.project, kind="sampling", occurred_at=timezone.now(),
+    entry = services.ledger_entry_record(project=world.project, kind="sampling", occurred_at=timezone.now(),
                                          inspector=None, content="长" * 20000, problems="", requirements="",
                                          conclusion="结" * 500, source=None)
     assert len(entry.content) == 8000 and entry.content.endswith("…") and len(entry.conclusion) == 200
@@ -148,7 +150,7 @@ def test_defect_counters_are_summed(world):
     def b(project):
         return {("digitization", "general"): 2}
 
-    saved = list(services._defect_counters)
+    saved = list(ledger._defect_counters)
     try:
         services.register_defect_counter(a)
         services.register_defect_counter(a)
@@ -157,22 +159,22 @@ def test_defect_counters_are_summed(world):
         with pytest.raises(TypeError):
             services.register_defect_counter("not callable")
     finally:
-        services._defect_counters[:] = saved
+        ledger._defect_counters[:] = saved
 
 
 @pytest.mark.parametrize("url, stored", [("/inspections/x/", "/inspections/x/"), ("javascript:alert(1)", ""),
                                          ("//evil.example/", ""), ("https://evil.example/", "")])
 def test_only_site_links_are_stored(world, url, stored):
-    entry = services.record_ledger_entry(world.project, kind="other", occurred_at=timezone.now(), inspector=None,
-                                         content="x", problems="", requirements="", conclusion="", source=None,
-                                         url=url)
+    entry = services.ledger_entry_record(project=world.project, kind="other", occurred_at=timezone.now(),
+                                         inspector=None, content="x", problems="", requirements="", conclusion="",
+                                         source=None, url=url)
     assert entry.url == stored
 
 
 def test_search_reads_every_text_column_case_insensitively(world):
-    services.record_ledger_entry(world.project, kind="other", occurred_at=timezone.now(), inspector=None,
-                                 content="OCR 抽检", problems="识别率低", requirements="重新识别", conclusion="不合格",
-                                 source=None, inspector_name="外聘专家", batch=5)
+    services.ledger_entry_record(project=world.project, kind="other", occurred_at=timezone.now(),
+                                 inspector=None, content="OCR 抽检", problems="识别率低", requirements="重新识别",
+                                 conclusion="不合格", source=None, inspector_name="外聘专家", batch=5)
     for q in ["ocr", "识别率低", "重新识别", "不合格", "外聘"]:
         assert selectors.ledger_entries(world.project, LedgerFilters(q=q)).count() == 1, q
     assert selectors.ledger_entries(world.project, LedgerFilters(q="不存在")).count() == 0

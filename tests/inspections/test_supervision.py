@@ -139,10 +139,10 @@ def test_patrol_gaps_follow_the_projects_history(world):
 def test_reminder_on_the_last_working_day_once_per_week(impl):
     friday = dt.date(2026, 11, 27)
     assert services.last_working_day_of_week(friday) == friday
-    assert services.patrol_reminders(today=dt.date(2026, 11, 25)) == 0  # Wednesday: not yet
-    assert services.patrol_reminders(today=friday) == 1
-    assert services.patrol_reminders(today=friday) == 0  # idempotent
-    assert services.patrol_reminders(today=dt.date(2026, 11, 28)) == 0  # Saturday, same week
+    assert services.patrol_reminders_send(today=dt.date(2026, 11, 25)) == 0  # Wednesday: not yet
+    assert services.patrol_reminders_send(today=friday) == 1
+    assert services.patrol_reminders_send(today=friday) == 0  # idempotent
+    assert services.patrol_reminders_send(today=dt.date(2026, 11, 28)) == 0  # Saturday, same week
     n = Notification.objects.get()
     assert n.recipient == impl.lead and n.key == f"patrol-week:{impl.project.pk}:2026-W48"
 
@@ -151,17 +151,17 @@ def test_no_reminder_when_the_week_has_a_patrol(impl):
     friday = dt.date(2026, 11, 27)
     Patrol.objects.create(project=impl.project, patrolled_on=dt.date(2026, 11, 23), content="巡查",
                           created_by=impl.lead)
-    assert services.patrol_reminders(today=friday) == 0
+    assert services.patrol_reminders_send(today=friday) == 0
 
 
 def test_no_reminder_outside_implementation(world):
-    assert services.patrol_reminders(today=dt.date(2026, 11, 27)) == 0
+    assert services.patrol_reminders_send(today=dt.date(2026, 11, 27)) == 0
 
 
 def test_reminder_task_runs(impl, monkeypatch):
     from apps.inspections import tasks
 
-    monkeypatch.setattr(services, "patrol_reminders", lambda today=None: 7)
+    monkeypatch.setattr(services, "patrol_reminders_send", lambda today=None: 7)
     assert tasks.remind_weekly_patrol() == 7
 
 

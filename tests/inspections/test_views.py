@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from apps.inspections import services
 from apps.inspections.models import CheckItem, LedgerEntry, Patrol
+from apps.inspections.services import ledger
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def test_outsider_gets_404_everywhere(impl, login):
                                content="巡查")
     check = services.key_node_create(project=impl.project, user=impl.inspector, node="移交",
                                      checked_on=timezone.localdate(), content="核对", result="conforming")
-    services.ensure_catalogue(impl.project)
+    services.catalogue_ensure(project=impl.project)
     item = CheckItem.objects.filter(project=impl.project).first()
     defect = impl.project.defect_types.first()
     pid = impl.project.pk
@@ -111,7 +112,7 @@ def test_patrol_correction_page_and_stale_version(impl, login):
     data = {"patrolled_on": p.patrolled_on.isoformat(), "content": "巡查（更正）", "version": "1"}
     assert client.post(url, data).status_code == 302
     response = client.post(url, {**data, "content": "再改"})  # version 1 is stale now
-    assert response.status_code == 200 and "changed this record meanwhile" in response.content.decode()
+    assert response.status_code == 200 and "Someone else changed this record" in response.content.decode()
     assert Patrol.objects.get().content == "巡查（更正）" and LedgerEntry.objects.get().content == "巡查（更正）"
     assert client.post(url, {**data, "version": "junk"}).status_code == 200
 
@@ -210,12 +211,12 @@ def test_annex_b_pdf(impl, login):
     def counter(project):
         return {("digitization", "fatal"): 2, ("digitization", "general"): 11}
 
-    saved = list(services._defect_counters)
+    saved = list(ledger._defect_counters)
     services.register_defect_counter(counter)
     try:
         response = login(impl.regulator).get(f"/reports/forms/annex_b/{impl.project.pk}/")
     finally:
-        services._defect_counters[:] = saved
+        ledger._defect_counters[:] = saved
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = _pdf_text(response.content)
     for expected in ["质量缺陷分级细则", "表B.1", impl.project.name, "致命缺陷",

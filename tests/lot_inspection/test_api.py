@@ -5,7 +5,7 @@ import pytest
 from apps.lot_inspection.enums import ItemResult
 from apps.lot_inspection.models import LotInspection
 
-from .factories import all_conforming, open_for, submitted_batch
+from .builders import all_conforming, open_for, submitted_batch
 
 pytestmark = pytest.mark.django_db
 

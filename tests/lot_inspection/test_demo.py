@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from apps.lot_inspection import demo
+from apps.demo.steps import lot_inspection as demo
 from apps.lot_inspection.models import LotInspection
 
-from .factories import submitted_batch
+from .builders import submitted_batch
 
 pytestmark = pytest.mark.django_db
 

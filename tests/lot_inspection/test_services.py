@@ -12,11 +12,11 @@ from apps.inspections.services import defect_counts as annex_b_counts
 from apps.lot_inspection import selectors, services
 from apps.lot_inspection.enums import Decision, InspectionStatus, ItemResult
 from apps.lot_inspection.models import ItemDefect, LotInspection, SampledItem
-from apps.lot_inspection.services import RowInput
+from apps.lot_inspection.rows import RowInput
 from apps.sampling.models import SwitchingState
 from apps.sampling.services import draw_sample
 
-from .factories import all_conforming, open_for, submitted_batch
+from .builders import all_conforming, open_for, submitted_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 def test_open_draws_a_reproducible_sample_and_starts_the_inspection(w):
     batch = submitted_batch(w, items=200)
-    inspection = services.open_inspection(batch, w.inspector)
+    inspection = services.lot_inspection_open(batch=batch, user=w.inspector)
     batch.refresh_from_db()
     assert batch.status == BatchStatus.UNDER_INSPECTION
     assert inspection.status == InspectionStatus.OPEN and inspection.lot_size == 200
@@ -53,7 +53,7 @@ def test_classified_project_floor_enlarges_the_sample(w):
 
 def test_batch_without_item_list_samples_positions(w):
     batch = submitted_batch(w, items=0, quantity=60)
-    inspection = services.open_inspection(batch, w.lead)
+    inspection = services.lot_inspection_open(batch=batch, user=w.lead)
     assert inspection.lot_size == 60
     assert not inspection.items.filter(batch_item__isnull=False).exists()
 
@@ -62,28 +62,28 @@ def test_only_client_inspectors_open(w):
     batch = submitted_batch(w, items=20)
     for user in (w.pm, w.special, w.operator, w.acceptance, w.regulator, w.outsider):
         with pytest.raises(PermissionDenied):
-            services.open_inspection(batch, user)
+            services.lot_inspection_open(batch=batch, user=user)
     assert not LotInspection.objects.exists()
 
 
 def test_cannot_open_twice_or_a_batch_not_submitted(w):
     batch = submitted_batch(w, items=20)
-    services.open_inspection(batch, w.inspector)
+    services.lot_inspection_open(batch=batch, user=w.inspector)
     with pytest.raises(DomainError) as exc:
-        services.open_inspection(batch, w.lead)
+        services.lot_inspection_open(batch=batch, user=w.lead)
     assert exc.value.code == "illegal_transition"
     draft = submitted_batch(w, items=5)
     draft.status = BatchStatus.DRAFT
     draft.submitted_at = draft.submitted_by = None
     draft.save()
     with pytest.raises(DomainError, match="submitted batch"):
-        services.open_inspection(draft, w.inspector)
+        services.lot_inspection_open(batch=draft, user=w.inspector)
 
 
 def test_cannot_open_outside_implementation(world):
     batch = submitted_batch(world, items=20)
     with pytest.raises(DomainError, match="implementation"):
-        services.open_inspection(batch, world.inspector)
+        services.lot_inspection_open(batch=batch, user=world.inspector)
 
 
 # ---------------------------------------------------------------- results
@@ -107,8 +107,8 @@ def test_record_results_in_bulk_with_history(w):
 def test_failing_measurement_makes_the_item_defective_with_the_linked_defect(w):
     inspection = open_for(w, items=50)
     item = inspection.items.first()
-    services.record_results(inspection, w.inspector, [RowInput(label="1", item_id=item.pk,
-                                                               measurements={"skew_deg": "-1.5", "dpi": "300"})])
+    services.lot_inspection_results_record(inspection=inspection, user=w.inspector, rows=[
+        RowInput(label="1", item_id=item.pk, measurements={"skew_deg": "-1.5", "dpi": "300"})])
     item.refresh_from_db()
     assert item.result == ItemResult.DEFECTIVE and item.worst_grade == "general"
     assert list(item.defects.values_list("defect_type__code", flat=True)) == ["DIG-G1"]
@@ -119,8 +119,8 @@ def test_low_resolution_alone_is_judged_with_the_indicator_defect(w):
     """An image-QC tool reports only dpi: 250 < 300 dpi is a defect without the inspector naming one."""
     inspection = open_for(w, items=50)
     item = inspection.items.first()
-    services.record_results(inspection, w.inspector, [RowInput(label="1", item_id=item.pk,
-                                                               measurements={"dpi": "250"})])
+    services.lot_inspection_results_record(inspection=inspection, user=w.inspector, rows=[
+        RowInput(label="1", item_id=item.pk, measurements={"dpi": "250"})])
     item.refresh_from_db()
     assert item.result == ItemResult.DEFECTIVE and item.worst_grade == "serious"
     assert list(item.defects.values_list("defect_type__name", flat=True)) == ["图像分辨率不达标"]
@@ -134,7 +134,7 @@ def test_bad_rows_save_nothing_and_name_each_row(w):
             RowInput(label="C", item_id=c.pk, result="defective", defects=["NOPE"]),
             RowInput(label="D", item_id=d.pk, result="conforming", measurements={"dpi": "200"})]
     with pytest.raises(DomainError) as exc:
-        services.record_results(inspection, w.inspector, rows)
+        services.lot_inspection_results_record(inspection=inspection, user=w.inspector, rows=rows)
     assert len(exc.value.details) == 3
     assert exc.value.details[0].startswith("B") and "at least one defect" in exc.value.details[0]
     assert "NOPE" in exc.value.details[1]
@@ -145,11 +145,11 @@ def test_bad_rows_save_nothing_and_name_each_row(w):
 def test_stale_version_is_refused(w):
     inspection = open_for(w, items=20)
     item = inspection.items.first()
-    services.record_results(inspection, w.inspector, [RowInput(label="1", item_id=item.pk, result="conforming",
-                                                               version=1)])
+    services.lot_inspection_results_record(inspection=inspection, user=w.inspector, rows=[
+        RowInput(label="1", item_id=item.pk, result="conforming", version=1)])
     with pytest.raises(DomainError) as exc:
-        services.record_results(inspection, w.lead, [RowInput(label="1", item_id=item.pk, result="defective",
-                                                              defects=["DIG-G1"], version=1)])
+        services.lot_inspection_results_record(inspection=inspection, user=w.lead, rows=[
+            RowInput(label="1", item_id=item.pk, result="defective", defects=["DIG-G1"], version=1)])
     assert exc.value.code == "stale" and "changed by someone else" in exc.value.details[0]
 
 
@@ -158,7 +158,8 @@ def test_contractor_and_regulator_cannot_record(w):
     item = inspection.items.first()
     for user in (w.pm, w.special, w.regulator):
         with pytest.raises(PermissionDenied):
-            services.record_results(inspection, user, [RowInput(label="1", item_id=item.pk, result="conforming")])
+            services.lot_inspection_results_record(inspection=inspection, user=user, rows=[
+                RowInput(label="1", item_id=item.pk, result="conforming")])
 
 
 def test_import_csv_gb18030_by_archive_code(w):
@@ -171,7 +172,8 @@ def test_import_csv_gb18030_by_archive_code(w):
     data = ("\n".join(lines) + "\n").encode("gb18030")
     upload = io.BytesIO(data)
     upload.name = "qc.csv"
-    assert services.import_results(inspection, w.inspector, upload) == len(items)
+    assert services.lot_inspection_results_import(inspection=inspection, user=w.inspector,
+                                                  uploaded_file=upload) == len(items)
     items[0].refresh_from_db()
     assert items[0].worst_grade == "fatal" and items[0].note == "缺第3页"
     assert not inspection.items.filter(result=ItemResult.PENDING).exists()
@@ -194,7 +196,7 @@ def test_import_xlsx_by_position_with_row_errors(w):
     buf.seek(0)
     buf.name = "qc.xlsx"
     with pytest.raises(DomainError) as exc:
-        services.import_results(inspection, w.inspector, buf)
+        services.lot_inspection_results_import(inspection=inspection, user=w.inspector, uploaded_file=buf)
     assert any("row 4" in d for d in exc.value.details)
     assert not inspection.items.exclude(result=ItemResult.PENDING).exists()
     ws.delete_rows(3, 2)
@@ -202,7 +204,7 @@ def test_import_xlsx_by_position_with_row_errors(w):
     wb.save(buf)
     buf.seek(0)
     buf.name = "qc.xlsx"
-    assert services.import_results(inspection, w.inspector, buf) == 1
+    assert services.lot_inspection_results_import(inspection=inspection, user=w.inspector, uploaded_file=buf) == 1
 
 
 @pytest.mark.parametrize("name,data,message", [
@@ -216,7 +218,7 @@ def test_import_bad_files(w, name, data, message):
     upload = io.BytesIO(data)
     upload.name = name
     with pytest.raises(DomainError, match=message):
-        services.import_results(inspection, w.inspector, upload)
+        services.lot_inspection_results_import(inspection=inspection, user=w.inspector, uploaded_file=upload)
 
 
 # ---------------------------------------------------------------- decide
@@ -224,7 +226,7 @@ def test_import_bad_files(w, name, data, message):
 def test_decide_accepts_a_good_batch_and_records_everything(w):
     inspection = open_for(w, items=200)
     all_conforming(inspection, w.inspector)
-    inspection = services.decide(inspection, w.lead)
+    inspection = services.lot_inspection_decide(inspection=inspection, user=w.lead)
     assert inspection.status == InspectionStatus.DECIDED and inspection.decision == Decision.ACCEPTED
     assert inspection.pass_rate == Decimal("100.00") and inspection.inspectors == w.inspector.name
     inspection.batch.refresh_from_db()
@@ -239,7 +241,7 @@ def test_one_fatal_defect_rejects_and_marks_for_rectification(w):
     inspection = open_for(w, items=200)
     first = inspection.items.order_by("position").first()
     all_conforming(inspection, w.inspector, except_positions={first.position: ["DIG-F1", "DIG-G1"]})
-    inspection = services.decide(inspection, w.inspector)
+    inspection = services.lot_inspection_decide(inspection=inspection, user=w.inspector)
     assert inspection.decision == Decision.NOT_ACCEPTED
     assert (inspection.fatal_count, inspection.serious_count, inspection.general_count) == (1, 0, 0)
     assert inspection.defects_total == 2 and "fatal" in inspection.reason
@@ -258,7 +260,7 @@ def test_pass_rate_below_threshold_rejects_even_within_ac(w):
     inspection = open_for(w, items=200)
     first = inspection.items.order_by("position").first()
     all_conforming(inspection, w.inspector, except_positions={first.position: ["DIG-G1"]})
-    inspection = services.decide(inspection, w.inspector)
+    inspection = services.lot_inspection_decide(inspection=inspection, user=w.inspector)
     assert inspection.general_count == 1 <= inspection.plans["general"]["ac"]
     assert inspection.pass_rate == Decimal("98.00") and inspection.decision == Decision.NOT_ACCEPTED
     assert "threshold" in inspection.reason
@@ -289,7 +291,7 @@ def test_decision_uses_the_rules_in_force_when_the_inspection_was_opened(w):
     Project.objects.filter(pk=w.project.pk).update(quality_threshold=Decimal("99.50"))
     first = inspection.items.order_by("position").first()
     all_conforming(inspection, w.inspector, except_positions={first.position: ["DIG-G1"]})
-    inspection = services.decide(inspection, w.inspector)
+    inspection = services.lot_inspection_decide(inspection=inspection, user=w.inspector)
     assert inspection.decision == Decision.ACCEPTED  # 98 % ≥ the 95 % in force when it was opened
 
 
@@ -298,18 +300,18 @@ def test_general_defects_beyond_ac_reject(w):
     ac = inspection.plans["general"]["ac"]
     positions = list(inspection.items.order_by("position").values_list("position", flat=True))[:ac + 1]
     all_conforming(inspection, w.inspector, except_positions={p: ["DIG-G2"] for p in positions})
-    inspection = services.decide(inspection, w.inspector)
+    inspection = services.lot_inspection_decide(inspection=inspection, user=w.inspector)
     assert inspection.decision == Decision.NOT_ACCEPTED and "acceptance number" in inspection.reason
 
 
 def test_cannot_decide_with_pending_items_or_twice(w):
     inspection = open_for(w, items=50)
     with pytest.raises(DomainError, match="no result yet"):
-        services.decide(inspection, w.inspector)
+        services.lot_inspection_decide(inspection=inspection, user=w.inspector)
     all_conforming(inspection, w.inspector)
-    services.decide(inspection, w.inspector)
+    services.lot_inspection_decide(inspection=inspection, user=w.inspector)
     with pytest.raises(DomainError) as exc:
-        services.decide(inspection, w.lead)
+        services.lot_inspection_decide(inspection=inspection, user=w.lead)
     assert exc.value.code == "illegal_transition"
     with pytest.raises(DomainError, match="decided"):
         all_conforming(inspection, w.inspector)
@@ -319,25 +321,25 @@ def test_contractor_cannot_decide(w):
     inspection = open_for(w, items=20)
     all_conforming(inspection, w.inspector)
     with pytest.raises(PermissionDenied):
-        services.decide(inspection, w.pm)
+        services.lot_inspection_decide(inspection=inspection, user=w.pm)
 
 
 def test_resubmitted_lot_does_not_move_the_switching_state(w):
-    from apps.batches.services import resubmit_batch
+    from apps.batches.services import batch_resubmit
 
     first = open_for(w, items=100)
     p = first.items.order_by("position").first().position
     all_conforming(first, w.inspector, except_positions={p: ["DIG-F2"]})
-    services.decide(first, w.inspector)
+    services.lot_inspection_decide(inspection=first, user=w.inspector)
     state = SwitchingState.objects.get(project=w.project)
     before = (state.regime, state.switching_score)
-    again = resubmit_batch(first.batch, w.pm)
+    again = batch_resubmit(batch=first.batch, user=w.pm)
     again.status = BatchStatus.SUBMITTED
     again.submitted_at, again.submitted_by = first.batch.submitted_at, w.pm
     again.save()
     second = open_for(w, batch=again)
     all_conforming(second, w.inspector)
-    services.decide(second, w.inspector)
+    services.lot_inspection_decide(inspection=second, user=w.inspector)
     state.refresh_from_db()
     assert (state.regime, state.switching_score) == before
 
@@ -346,7 +348,7 @@ def test_resubmitted_lot_does_not_move_the_switching_state(w):
 
 def test_escape_rate_counts_defects_the_contractor_passed(w):
     batch = submitted_batch(w, items=100)
-    inspection = services.open_inspection(batch, w.inspector)
+    inspection = services.lot_inspection_open(batch=batch, user=w.inspector)
     drawn = list(inspection.items.order_by("position").values_list("position", flat=True))
     # The contractor had failed the first drawn item itself; the second it had passed.
     from apps.batches.models import BatchItem
@@ -356,7 +358,7 @@ def test_escape_rate_counts_defects_the_contractor_passed(w):
     # Nothing shows before the decision (the contractor sees the rate too).
     assert selectors.escape_rate(w.project).base == 0
     assert selectors.summary(w.project)["defect_totals"] == [0, 0, 0]
-    services.decide(inspection, w.lead)
+    services.lot_inspection_decide(inspection=inspection, user=w.lead)
     rate = selectors.escape_rate(w.project)
     assert rate.base == len(drawn) - 1 and rate.escaped == 1
     assert rate.rate == (Decimal(100) / (len(drawn) - 1)).quantize(Decimal("0.01"))

@@ -9,7 +9,7 @@ from apps.batches.enums import BatchStatus
 from apps.lot_inspection.enums import Decision, ItemResult
 from apps.lot_inspection.models import LotInspection
 
-from .factories import all_conforming, open_for, submitted_batch
+from .builders import all_conforming, open_for, submitted_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +113,7 @@ def test_contractor_sees_the_sample_only_once_decided(w, login):
     all_conforming(inspection, w.inspector)
     from apps.lot_inspection import services
 
-    services.decide(inspection, w.inspector)
+    services.lot_inspection_decide(inspection=inspection, user=w.inspector)
     assert code in pm.get(f"/lot-inspection/{inspection.pk}/").content.decode()
     csv_response = pm.get(f"/lot-inspection/{inspection.pk}/sample.csv")
     assert csv_response.status_code == 200 and code in csv_response.content.decode("utf-8-sig")
@@ -185,7 +185,7 @@ def test_defect_evidence_is_attached_by_client_inspectors_while_open(w, login):
     assert login(w.pm).get(url).status_code == 404
     assert login(w.outsider).get(url).status_code == 404
     assert login(w.regulator).get(url).status_code == 200
-    services.decide(inspection, w.lead)
+    services.lot_inspection_decide(inspection=inspection, user=w.lead)
     body = login(w.pm).get(url).content.decode()
     assert "偏斜.png" in body
     with pytest.raises(PermissionDenied):  # decided: the record stays as decided

@@ -135,3 +135,30 @@ def test_notification_without_project_or_link(world):
     (nid,) = _notify(world, project=None, link="")
     n = Notification.objects.get(pk=nid)
     assert n.project_id is None and n.link == ""
+
+
+def test_refusals_say_the_rules_sentence(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    (nid,) = _notify(world)
+    with pytest.raises(PermissionDenied, match="This notification is not yours."):
+        services.notification_mark_read(notification=Notification.objects.get(pk=nid), user=world.special)
+    with pytest.raises(PermissionDenied, match="Log in to manage your notifications."):
+        services.notifications_mark_all_read(user=AnonymousUser())
+    # The recipient may, whatever the role: a read-only regulator marks its own notifications too.
+    (rid,) = _notify(world, recipients=[world.regulator], key="regreport:1")
+    services.notification_mark_read(notification=Notification.objects.get(pk=rid), user=world.regulator)
+    assert Notification.objects.get(pk=rid).read_at is not None
+
+
+def test_the_email_task_and_the_services_do_not_import_each_other():
+    import ast
+    from pathlib import Path
+
+    from apps.notifications import tasks
+
+    tree = ast.parse(Path(tasks.__file__).read_text())
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1
+                for alias in node.names} | {node.module for node in ast.walk(tree)
+                                            if isinstance(node, ast.ImportFrom) and node.level == 1}
+    assert "services" not in imported

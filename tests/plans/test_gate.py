@@ -7,9 +7,9 @@ from apps.plans import services
 from apps.projects import services as project_services
 from apps.projects.enums import Phase
 from apps.projects.gates import registry
-from tests.qualification.factories import approved_round
+from tests.qualification.builders import approved_round
 
-from .factories import approved, sign, submitted
+from .builders import approved, sign, submitted
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from apps.plans.enums import PlanStatus
 from apps.plans.models import PlanVersion
 from apps.projects.models import Project
 
-from .factories import CONTENT, approved, draft, sign, submitted
+from .builders import CONTENT, approved, draft, sign, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -147,19 +147,19 @@ def test_bad_input(world):
     assert world.project.plan_versions.count() == 1
 
 
-def test_plan_new_version_from_change(world):
+def test_plan_version_open_from_change(world):
     with pytest.raises(DomainError):  # nothing in force yet
-        services.plan_new_version_from_change(project=world.project, user=world.lead, reason="变更单 BG-01")
+        services.plan_version_open_from_change(project=world.project, user=world.lead, reason="变更单 BG-01")
     v1 = approved(world)
     with pytest.raises(PermissionDenied):
-        services.plan_new_version_from_change(project=world.project, user=world.operator, reason="BG-01")
+        services.plan_version_open_from_change(project=world.project, user=world.operator, reason="BG-01")
     with pytest.raises(DomainError):
-        services.plan_new_version_from_change(project=world.project, user=world.lead, reason="")
-    v2 = services.plan_new_version_from_change(project=world.project, user=world.lead, reason="变更单 BG-01")
+        services.plan_version_open_from_change(project=world.project, user=world.lead, reason="")
+    v2 = services.plan_version_open_from_change(project=world.project, user=world.lead, reason="变更单 BG-01")
     assert (v2.number, v2.status, v2.based_on, v2.change_reason) == (2, PlanStatus.DRAFT, v1, "变更单 BG-01")
     assert v2.implementation_plan == v1.implementation_plan
     with pytest.raises(DomainError):  # one open version at a time
-        services.plan_new_version_from_change(project=world.project, user=world.pm, reason="BG-02")
+        services.plan_version_open_from_change(project=world.project, user=world.pm, reason="BG-02")
 
 
 def test_signature_refused_before_approval_and_broken_by_tampering(world):

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 from apps.plans.enums import PlanStatus
 from apps.plans.models import PlanVersion
 
-from .factories import CONTENT, approved, draft, submitted
+from .builders import CONTENT, approved, draft, submitted
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 from apps.qualification.enums import ReviewStatus
 from apps.qualification.models import QualificationReview
 
-from .factories import DOCS, accept_all, open_round, submitted_round
+from .builders import DOCS, accept_all, open_round, submitted_round
 
 pytestmark = pytest.mark.django_db
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from apps.plans import demo as plans_demo
+from apps.demo.steps import plans as plans_demo
+from apps.demo.steps import qualification as demo
 from apps.plans.selectors import plan_is_approved
-from apps.qualification import demo
 from apps.qualification.enums import ReviewStatus
 from apps.qualification.selectors import qualification_is_approved
 

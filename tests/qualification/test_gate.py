@@ -15,7 +15,7 @@ from apps.signatures.models import Signature
 from apps.signatures.services import signature_sign
 from tests.conftest import PASSWORD
 
-from .factories import approved_round, submitted_round
+from .builders import approved_round, submitted_round
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_gate_refuses_then_allows(world, monkeypatch):
     with pytest.raises(DomainError):
         project_services.project_advance(project=world.project, user=world.lead)
     review = QualificationReview.objects.get(project=world.project)
-    services.qualification_reject(review=review, user=world.lead, reason="缺少安全保密证明原件")
+    services.qualification_round_reject(review=review, user=world.lead, reason="缺少安全保密证明原件")
     approved = approved_round(world, sign=False)
     with pytest.raises(DomainError) as exc:  # approved, but not yet in writing
         project_services.project_advance(project=world.project, user=world.lead)

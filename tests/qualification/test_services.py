@@ -17,7 +17,7 @@ from apps.signatures.enums import SignatureMeaning
 from apps.signatures.services import signature_sign
 from tests.conftest import PASSWORD
 
-from .factories import DOCS, accept_all, add_documents, approved_round, open_round, submitted_round
+from .builders import DOCS, accept_all, add_documents, approved_round, open_round, submitted_round
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def test_submit_requires_every_kind_of_document(world):
     review = open_round(world)
     add_documents(world, review, DOCS[:2])
     with pytest.raises(DomainError) as exc:
-        services.qualification_submit(review=review, user=world.pm)
+        services.qualification_round_submit(review=review, user=world.pm)
     assert exc.value.code == "incomplete"
     review.refresh_from_db()
     assert review.status == ReviewStatus.DRAFT
@@ -60,10 +60,10 @@ def test_cannot_approve_a_draft_or_with_unreviewed_documents(world):
     review = open_round(world)
     add_documents(world, review)
     with pytest.raises(PermissionDenied):  # the rule includes the state: approve only submitted rounds
-        services.qualification_approve(review=review, user=world.lead)
-    review = services.qualification_submit(review=review, user=world.pm)
+        services.qualification_round_approve(review=review, user=world.lead)
+    review = services.qualification_round_submit(review=review, user=world.pm)
     with pytest.raises(DomainError) as exc:
-        services.qualification_approve(review=review, user=world.lead)
+        services.qualification_round_approve(review=review, user=world.lead)
     assert exc.value.code == "incomplete"
 
 
@@ -74,17 +74,17 @@ def test_cannot_approve_with_a_rejected_document(world):
     services.qualification_document_check(document=doc, user=world.inspector, is_authentic=False, in_date=True,
                                           scope_matches=True, note="证书编号查询不到")
     with pytest.raises(DomainError):
-        services.qualification_approve(review=review, user=world.lead)
+        services.qualification_round_approve(review=review, user=world.lead)
 
 
 def test_reject_then_resubmit_opens_a_new_round_with_copies(world):
     review = submitted_round(world)
     with pytest.raises(DomainError):
-        services.qualification_reject(review=review, user=world.inspector, reason="  ")
-    review = services.qualification_reject(review=review, user=world.inspector, reason="质量体系证书即将到期")
+        services.qualification_round_reject(review=review, user=world.inspector, reason="  ")
+    review = services.qualification_round_reject(review=review, user=world.inspector, reason="质量体系证书即将到期")
     assert review.status == ReviewStatus.REJECTED
     with pytest.raises(PermissionDenied):  # a rejected round is closed
-        services.qualification_approve(review=review, user=world.lead)
+        services.qualification_round_approve(review=review, user=world.lead)
     second = open_round(world)
     assert second.round_no == 2 and second.previous == review
     assert second.documents.count() == 4
@@ -104,8 +104,8 @@ def test_copied_documents_carry_copies_of_their_files(world):
     docs = add_documents(world, review)
     original = attachment_add(record=docs[0], project=world.project, user=world.pm, kind="certificate",
                               uploaded_file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="营业执照.pdf"))
-    review = services.qualification_submit(review=review, user=world.pm)
-    services.qualification_reject(review=review, user=world.inspector, reason="证书过期")
+    review = services.qualification_round_submit(review=review, user=world.pm)
+    services.qualification_round_reject(review=review, user=world.inspector, reason="证书过期")
     second = open_round(world)
     copy_doc = second.documents.get(copied_from=docs[0])
     copies = Attachment.objects.filter(object_id=copy_doc.pk, content_type__model="qualificationdocument")
@@ -138,7 +138,7 @@ def test_only_the_contractor_pm_opens_and_submits(world, who):
     review = open_round(world)
     add_documents(world, review)
     with pytest.raises(PermissionDenied):
-        services.qualification_submit(review=review, user=getattr(world, who))
+        services.qualification_round_submit(review=review, user=getattr(world, who))
 
 
 @pytest.mark.parametrize("who", ["pm", "security", "inspector", "regulator", "outsider"])
@@ -146,7 +146,7 @@ def test_only_the_client_lead_approves(world, who):
     review = submitted_round(world)
     accept_all(world, review)
     with pytest.raises(PermissionDenied):
-        services.qualification_approve(review=review, user=getattr(world, who))
+        services.qualification_round_approve(review=review, user=getattr(world, who))
 
 
 @pytest.mark.parametrize("who", ["pm", "special", "regulator", "acceptance"])
@@ -157,7 +157,7 @@ def test_contractor_and_others_cannot_check_or_reject(world, who):
         services.qualification_document_check(document=doc, user=getattr(world, who), is_authentic=True,
                                               in_date=True, scope_matches=True)
     with pytest.raises(PermissionDenied):
-        services.qualification_reject(review=review, user=getattr(world, who), reason="x")
+        services.qualification_round_reject(review=review, user=getattr(world, who), reason="x")
 
 
 def test_security_officer_adds_only_security_evidence(world):
@@ -201,7 +201,7 @@ def test_bad_document_input_changes_nothing(world):
 def test_check_refuses_in_date_for_a_document_not_valid_at_the_start(world):
     review = open_round(world)
     add_documents(world, review, DOCS[:3] + [dict(DOCS[3], valid_until=dt.date(2026, 9, 1))])
-    review = services.qualification_submit(review=review, user=world.pm)
+    review = services.qualification_round_submit(review=review, user=world.pm)
     late = review.documents.get(kind=DocumentKind.SECURITY_EVIDENCE)
     assert late.not_valid_at_start and late.expired
     with pytest.raises(DomainError) as exc:
@@ -233,7 +233,7 @@ def test_signing_refused_before_approval_and_for_contractor(world):
         signature_sign(record=review, user=world.lead, password=PASSWORD, party=Party.CLIENT,
                        meaning=SignatureMeaning.APPROVE)
     accept_all(world, review)
-    review = services.qualification_approve(review=review, user=world.lead)
+    review = services.qualification_round_approve(review=review, user=world.lead)
     with pytest.raises(PermissionDenied):
         signature_sign(record=review, user=world.pm, password=PASSWORD, party=Party.CONTRACTOR,
                        meaning=SignatureMeaning.APPROVE)
@@ -247,10 +247,10 @@ def test_new_approved_round_replaces_expiry_reminders(world):
     second = open_round(world)
     quality = second.documents.get(kind=DocumentKind.QUALITY_CERTIFICATE)
     services.qualification_document_update(document=quality, user=world.pm, valid_until=dt.date(2030, 4, 30))
-    second = services.qualification_submit(review=second, user=world.pm)
+    second = services.qualification_round_submit(review=second, user=world.pm)
     assert not qualification_is_approved(world.project)  # the plan is back under review
     accept_all(world, second)
-    services.qualification_approve(review=second, user=world.lead)
+    services.qualification_round_approve(review=second, user=world.lead)
     assert not Deadline.objects.filter(project=world.project, kind="certificate_expiry",
                                        state=DeadlineState.OPEN).exists()
 
@@ -285,9 +285,8 @@ def test_files_can_be_attached_only_while_the_round_is_a_draft(world):
 
 
 def test_files_of_a_submitted_round_can_no_longer_be_removed(world):
-    from django.core.files.base import ContentFile
-
     import rules as django_rules
+    from django.core.files.base import ContentFile
 
     from apps.attachments.services import attachment_add, attachment_remove
 
@@ -299,7 +298,7 @@ def test_files_of_a_submitted_round_can_no_longer_be_removed(world):
                            uploaded_file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="多余.pdf"))
     attachment_remove(attachment=spare, user=world.pm, reason="传错了")  # a draft: allowed
     add_documents(world, review, DOCS[1:])
-    services.qualification_submit(review=review, user=world.pm)
+    services.qualification_round_submit(review=review, user=world.pm)
     for user in (world.pm, world.lead):  # neither the uploader nor the client lead, once submitted
         assert not django_rules.test_rule("attachments.can_remove_attachment", user, kept)
         with pytest.raises(PermissionDenied, match="can no longer be removed"):

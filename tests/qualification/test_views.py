@@ -5,7 +5,7 @@ import pytest
 from apps.qualification.enums import ReviewStatus
 from apps.qualification.models import QualificationDocument, QualificationReview
 
-from .factories import DOCS, accept_all, approved_round, open_round, submitted_round
+from .builders import DOCS, accept_all, approved_round, open_round, submitted_round
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.lot_inspection.factories import in_implementation
+from tests.lot_inspection.builders import in_implementation
 
 
 @pytest.fixture

@@ -3,13 +3,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from apps.accounts.enums import Party
 from apps.rectification.enums import TicketState
 from apps.rectification.models import Incident, RectificationTicket
 
-from .factories import raise_ticket, sign
+from .builders import raise_ticket, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +129,28 @@ def test_incident_time_out_of_range_is_400(w, api, when):
     response = api(w.pm).post(_base(w, "incidents"), body)
     assert response.status_code == 400, response.content
     assert not Incident.objects.exists()
+
+
+def test_the_version_read_is_checked_and_a_stale_one_is_409(w, api):
+    ticket = raise_ticket(w)
+    client = api(w.pm)
+    response = client.post(f"{_base(w)}{ticket.pk}/refuse/", {"reason": "不同意", "version": ticket.version + 1})
+    assert response.status_code == 409 and response.json()["code"] == "stale"
+    response = client.post(f"{_base(w)}{ticket.pk}/refuse/", {"reason": "不同意", "version": ticket.version})
+    assert response.status_code == 200 and response.json()["version"] == ticket.version + 1
+
+
+def test_withdrawing_through_the_api_says_who_may(w, api):
+    ticket = raise_ticket(w)
+    response = api(w.inspector).post(f"{_base(w)}{ticket.pk}/cancel/", {"reason": "误报"})
+    assert response.status_code == 403
+    with translation.override(settings.LANGUAGE_CODE):  # the API speaks the site's language
+        assert response.json()["detail"] == translation.gettext("Only the client project lead can withdraw a notice.")
+    response = api(w.lead).post(f"{_base(w)}{ticket.pk}/cancel/", {"reason": "误报"})
+    assert response.status_code == 200 and response.json()["state"] == TicketState.CANCELLED
+
+
+def test_a_title_with_a_line_break_is_400(w, api):
+    response = api(w.inspector).post(_base(w), _raise_body(title="图像\r\n模糊"))
+    assert response.status_code == 400 and response.json()["field"] == "title"
+    assert not RectificationTicket.objects.exists()

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import pytest
 
+from apps.demo.management.commands.demo_data import DEMO_PASSWORD
+from apps.demo.steps import rectification as demo
 from apps.projects.gates import registry
-from apps.projects.management.commands.demo_data import DEMO_PASSWORD
-from apps.rectification import demo
 from apps.rectification.enums import IncidentState, TicketState
 from apps.rectification.models import RectificationTicket
 
-from .factories import raise_ticket
+from .builders import raise_ticket
 
 pytestmark = pytest.mark.django_db
 

@@ -18,9 +18,9 @@ from apps.projects.services import project_resume
 from apps.rectification import selectors, services
 from apps.rectification.enums import Ground, IncidentState, ReportKind, TicketState
 from apps.rectification.models import RectificationTicket, RegulatorReport, Suspension, TicketReview
-from tests.lot_inspection.factories import all_conforming, open_for
+from tests.lot_inspection.builders import all_conforming, open_for
 
-from .factories import answer, closed, raise_ticket, review, reviewed, sign
+from .builders import answer, closed, raise_ticket, review, reviewed, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +102,8 @@ def test_answer_needs_measures_and_result(w):
 def test_cannot_answer_twice_or_with_a_stale_version(w):
     ticket = raise_ticket(w)
     with pytest.raises(DomainError) as exc:
-        services.ticket_submit(ticket=ticket, user=w.pm, measures="m", result="r", version=ticket.version + 5)
+        services.ticket_submit(ticket=ticket, user=w.pm, measures="m", result="r",
+                               expected_version=ticket.version + 5)
     assert exc.value.code == "stale"
     answer(ticket, w)
     with pytest.raises(DomainError) as exc:
@@ -248,7 +249,7 @@ def test_not_accepted_batch_raises_a_ticket_with_its_defects_and_items(w):
     inspection = open_for(w, items=200)
     first = inspection.items.order_by("position").first()
     all_conforming(inspection, w.inspector, except_positions={first.position: ["DIG-F1"]})
-    lot_services.decide(inspection, w.inspector)
+    lot_services.lot_inspection_decide(inspection=inspection, user=w.inspector)
     ticket = RectificationTicket.objects.get(project=w.project)
     assert ticket.auto_raised and ticket.source == "sampling" and ticket.severity == "fatal"
     assert ticket.batch == inspection.batch and ticket.source_record() == inspection
@@ -266,13 +267,13 @@ def test_accepted_batch_raises_nothing(w):
 
     inspection = open_for(w, items=50)
     all_conforming(inspection, w.inspector)
-    lot_services.decide(inspection, w.inspector)
+    lot_services.lot_inspection_decide(inspection=inspection, user=w.inspector)
     assert not RectificationTicket.objects.exists()
 
 
 def test_failed_first_article_raises_a_ticket_answered_by_the_rectification_sheet(world):
     from apps.first_article import services as fa_services
-    from tests.first_article.factories import submit
+    from tests.first_article.builders import submit
 
     verification = submit(world)
     today = timezone.localdate()
@@ -285,7 +286,7 @@ def test_failed_first_article_raises_a_ticket_answered_by_the_rectification_shee
         days=5)
     # The contact sheet keeps the deadline; the ticket opens none of its own.
     assert not Deadline.objects.filter(object_id=ticket.pk, kind="rectification").exists()
-    fa_services.rectification_submit(contact_sheet=verification.contact_sheet, user=world.pm,
+    fa_services.contact_sheet_answer(contact_sheet=verification.contact_sheet, user=world.pm,
                                      measures="调整扫描参数为300dpi", result="已重新扫描")
     ticket.refresh_from_db()
     assert ticket.state == TicketState.SUBMITTED and ticket.measures == "调整扫描参数为300dpi"
@@ -349,7 +350,7 @@ def test_suspension_needs_a_ground_stops_batches_and_resumes_only_when_causes_ar
     batch = Batch.objects.create(project=w.project, service_type="digitization", number=1, quantity=1,
                                  created_by=w.pm)
     with pytest.raises(DomainError):
-        batch_services.submit_batch(batch, w.pm)
+        batch_services.batch_submit(batch=batch, user=w.pm)
     batch.refresh_from_db()
     assert batch.status == BatchStatus.DRAFT
 
@@ -437,10 +438,10 @@ def test_client_cannot_report_an_incident(w):
 def test_report_a_major_quality_problem_once(w):
     ticket = raise_ticket(w, severity="fatal")
     with pytest.raises(PermissionDenied):
-        services.report_ticket(ticket=ticket, user=w.inspector, summary="重大")
-    services.report_ticket(ticket=ticket, user=w.lead, summary="重大质量问题")
+        services.ticket_report(ticket=ticket, user=w.inspector, summary="重大")
+    services.ticket_report(ticket=ticket, user=w.lead, summary="重大质量问题")
     with pytest.raises(DomainError) as exc:
-        services.report_ticket(ticket=ticket, user=w.lead, summary="again")
+        services.ticket_report(ticket=ticket, user=w.lead, summary="again")
     assert exc.value.code == "duplicate"
 
 
@@ -494,7 +495,7 @@ def test_links_of_a_ticket_and_a_suspension_are_in_the_history(w):
     inspection = open_for(w, items=200)
     first = inspection.items.order_by("position").first()
     all_conforming(inspection, w.inspector, except_positions={first.position: ["DIG-F1"]})
-    lot_services.decide(inspection, w.inspector)
+    lot_services.lot_inspection_decide(inspection=inspection, user=w.inspector)
     ticket = RectificationTicket.objects.get()
     assert ticket.history.first().items.count() == 1 and ticket.history.first().defects.count() == 1
     services.ticket_refuse(ticket=ticket, user=w.pm, reason="不同意")
@@ -505,5 +506,53 @@ def test_links_of_a_ticket_and_a_suspension_are_in_the_history(w):
 def test_withdrawn_notice_is_not_reported(w):
     ticket = services.ticket_cancel(ticket=raise_ticket(w), user=w.lead, reason="误报")
     with pytest.raises(DomainError) as exc:
-        services.report_ticket(ticket=ticket, user=w.lead, summary="重大")
+        services.ticket_report(ticket=ticket, user=w.lead, summary="重大")
     assert exc.value.code == "illegal_transition"
+
+
+# ---------------------------------------------------------------- rules and evidence
+
+def test_every_rule_of_the_app_has_its_own_refusal_sentence():
+    import rules as django_rules
+
+    from apps.core.permissions import GENERIC_REFUSAL, refusal_message
+
+    names = [n for n in django_rules.rulesets.default_rules if n.startswith("rectification.")]
+    assert "rectification.may_close_ticket" in names
+    assert [n for n in names if refusal_message(n) == str(GENERIC_REFUSAL)] == []
+
+
+def test_refusals_say_the_rules_sentence(w):
+    ticket = raise_ticket(w)
+    with pytest.raises(PermissionDenied, match="Only the contractor's project manager can refuse a notice"):
+        services.ticket_refuse(ticket=ticket, user=w.special, reason="不")
+    with pytest.raises(PermissionDenied, match="Only the client project lead can reopen a ticket"):
+        services.ticket_reopen(ticket=ticket, user=w.inspector, reason="x")
+
+
+def test_evidence_is_added_by_the_side_whose_turn_it_is(w):
+    from apps.attachments.registry import may_add_to
+
+    def who(record):
+        return {name for name in ("lead", "inspector", "pm", "special", "operator", "regulator", "outsider")
+                if may_add_to(getattr(w, name), record)}
+
+    ticket = raise_ticket(w)
+    assert who(ticket) == {"lead", "inspector", "pm", "special"}
+    ticket = answer(ticket, w)
+    assert who(ticket) == {"lead", "inspector"}
+    ticket = review(ticket, w)
+    assert who(ticket) == set()
+    incident = services.incident_report(project=w.project, user=w.pm, category="security", title="t",
+                                        occurred_at=timezone.now(), description="d", scale="s", remedial_action="r")
+    assert who(incident) == {"lead", "inspector", "pm", "special", "operator"}
+    incident = services.incident_close(incident=incident, user=w.lead, closing_note="已处置")
+    assert who(incident) == set()
+
+
+def test_a_title_is_one_line(w):
+    with pytest.raises(DomainError, match="single line") as exc:
+        raise_ticket(w, title="扫描图像\n歪斜")
+    assert exc.value.field == "title"
+    ticket = raise_ticket(w, description="第一行\n第二行")
+    assert ticket.description == "第一行\n第二行"

@@ -12,7 +12,7 @@ from apps.rectification import services
 from apps.rectification.enums import TicketState
 from apps.rectification.models import Incident, RectificationTicket
 
-from .factories import answer, raise_ticket, review, reviewed, sign
+from .builders import answer, raise_ticket, review, reviewed, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -280,3 +280,56 @@ def test_pages_do_not_run_a_query_per_row(w, login):
     for _ in range(4):
         add_rows()
     assert counts() == few
+
+
+def test_a_step_no_longer_possible_goes_back_to_the_ticket_with_the_rules_sentence(w, login):
+    ticket = answer(raise_ticket(w), w)
+    response = login(w.pm).get(f"/problems/{ticket.pk}/answer/")
+    assert response.status_code == 302 and response["Location"] == ticket.get_absolute_url()
+    page = login(w.pm).get(f"/problems/{ticket.pk}/answer/", follow=True).content.decode()
+    assert "not waiting for the contractor&#x27;s answer" in page
+    # A button whose step is refused by the service: the service's sentence, on the ticket.
+    response = login(w.pm).post(f"/problems/{ticket.pk}/refuse/", {"reason": "不同意"}, follow=True)
+    assert "that step is not possible now" in response.content.decode()
+
+
+def test_buttons_are_post_only_and_a_missing_reason_is_a_message(w, login):
+    ticket = raise_ticket(w)
+    c = login(w.pm)
+    assert c.get(f"/problems/{ticket.pk}/refuse/").status_code == 405
+    response = c.post(f"/problems/{ticket.pk}/refuse/", {"reason": " "}, follow=True)
+    assert "Give a reason." in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.state == TicketState.OPEN
+    response = c.post(f"/problems/{ticket.pk}/refuse/", {"reason": "费用未约定"})
+    assert response.status_code == 302 and response["Location"] == ticket.get_absolute_url()
+    ticket.refresh_from_db()
+    assert ticket.state == TicketState.REFUSED
+    c.post(f"/problems/{ticket.pk}/withdraw-refusal/")
+    ticket.refresh_from_db()
+    assert ticket.state == TicketState.OPEN
+
+
+def test_wrong_role_sees_the_rules_sentence_on_the_403_page(w, login):
+    ticket = raise_ticket(w)
+    response = login(w.inspector).post(f"/problems/{ticket.pk}/cancel/", {"reason": "误报"})
+    assert response.status_code == 403
+    assert "Only the client project lead can withdraw a notice." in response.content.decode()
+    assert login(w.pm).get(f"/problems/{ticket.pk}/report/").status_code == 403
+    c = login(w.lead)
+    assert c.get(f"/problems/{ticket.pk}/report/").status_code == 200
+    response = c.post(f"/problems/{ticket.pk}/report/", {"summary": "重大质量问题"})
+    assert response.status_code == 302 and ticket.regulator_reports.count() == 1
+
+
+def test_incident_steps_from_its_page(w, login):
+    incident = services.incident_report(project=w.project, user=w.pm, category="quality", title="数据丢失",
+                                        occurred_at=timezone.now(), description="d", scale="s", remedial_action="r")
+    c = login(w.inspector)
+    response = c.post(f"/problems/incidents/{incident.pk}/acknowledge/", {"instructions": " "}, follow=True)
+    assert "Give the client&#x27;s instructions." in response.content.decode()
+    response = c.post(f"/problems/incidents/{incident.pk}/acknowledge/", {"instructions": "恢复数据"})
+    assert response.status_code == 302 and response["Location"] == incident.get_absolute_url()
+    incident.refresh_from_db()
+    assert incident.state == "acknowledged"
+    assert c.post(f"/problems/incidents/{incident.pk}/stop-work/", {"reason": "停工"}).status_code == 403

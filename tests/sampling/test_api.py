@@ -89,8 +89,9 @@ def test_post_and_delete_are_405(world, api):
 def test_switching_states_and_log(world, api):
     plan = services.inspection_plan(world.project, DIG, 1000)
     for i in range(2):
-        services.record_lot_result(world.project, DIG, lot_ref=f"B{i}", accepted=False, plan=plan,
-                                   defects_by_grade={"serious": 3}, resubmission=False, user=world.inspector)
+        services.switching_lot_record(project=world.project, service_type=DIG, lot_ref=f"B{i}", accepted=False,
+                                      plan=plan, defects_by_grade={"serious": 3}, resubmission=False,
+                                      user=world.inspector)
     client = api(world.pm, token=True)
     states = client.get(_base(world) + "switching-states/").json()
     assert states == [{**states[0], "service_type": DIG, "regime": "tightened", "saved": True}]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from apps.sampling import demo
+from apps.demo.steps import sampling as demo
 from apps.sampling.enums import Regime
 from apps.sampling.models import SamplingSettings, SwitchingEvent, SwitchingState
 

@@ -25,14 +25,15 @@ def _set(world, **fields):
 
 def _record(world, accepted, *, lot="L", defects=None, resubmission=False, lot_size=1000, user=None):
     plan = services.inspection_plan(world.project, DIG, lot_size)
-    return services.record_lot_result(world.project, DIG, lot_ref=lot, accepted=accepted, plan=plan,
-                                      defects_by_grade=defects or {}, resubmission=resubmission,
-                                      user=user or world.inspector)
+    return services.switching_lot_record(project=world.project, service_type=DIG, lot_ref=lot, accepted=accepted,
+                                         plan=plan, defects_by_grade=defects or {}, resubmission=resubmission,
+                                         user=user or world.inspector)
 
 
 def _allow_reduced(world):
     s = services.settings_for(world.project)
-    return services.settings_update(world.project, user=world.lead, version=s.version, reduced_allowed=True)
+    return services.sampling_settings_update(project=world.project, user=world.lead, expected_version=s.version,
+                                             reduced_allowed=True)
 
 
 # ---------------------------------------------------------------- settings
@@ -50,14 +51,15 @@ def test_settings_created_lazily_with_defaults_and_history(world):
 
 def test_client_lead_updates_settings_with_history_and_version(world):
     s = services.settings_for(world.project)
-    updated = services.settings_update(world.project, user=world.lead, version=s.version, level="III",
-                                       aql_serious="0.65", floor_rate_ordinary="8")
+    updated = services.sampling_settings_update(project=world.project, user=world.lead, expected_version=s.version,
+                                                level="III", aql_serious="0.65", floor_rate_ordinary="8")
     assert (updated.level, updated.aql_serious, updated.floor_rate_ordinary) == ("III", "0.65", Decimal("8.00"))
     assert updated.version == s.version + 1
     latest = updated.history.first()
     assert latest.history_user == world.lead and latest.history_change_reason == "Sampling settings changed"
     with pytest.raises(DomainError) as exc:
-        services.settings_update(world.project, user=world.lead, version=s.version, level="I")
+        services.sampling_settings_update(project=world.project, user=world.lead, expected_version=s.version,
+                                          level="I")
     assert exc.value.code == "stale"
 
 
@@ -65,7 +67,8 @@ def test_client_lead_updates_settings_with_history_and_version(world):
 def test_only_the_client_lead_changes_settings(world, who):
     s = services.settings_for(world.project)
     with pytest.raises(PermissionDenied):
-        services.settings_update(world.project, user=getattr(world, who), version=s.version, level="I")
+        services.sampling_settings_update(project=world.project, user=getattr(world, who),
+                                          expected_version=s.version, level="I")
     assert SamplingSettings.objects.get(pk=s.pk).level == "II"
 
 
@@ -89,7 +92,8 @@ def test_only_the_client_lead_changes_settings(world, who):
 def test_bad_settings_change_nothing(world, values, field):
     s = services.settings_for(world.project)
     with pytest.raises(DomainError) as exc:
-        services.settings_update(world.project, user=world.lead, version=s.version, **values)
+        services.sampling_settings_update(project=world.project, user=world.lead, expected_version=s.version,
+                                          **values)
     assert exc.value.field == field
     fresh = SamplingSettings.objects.get(pk=s.pk)
     assert fresh.version == s.version and fresh.level == "II" and fresh.floor_rate_ordinary == Decimal("5")
@@ -97,7 +101,8 @@ def test_bad_settings_change_nothing(world, values, field):
 
 def test_fatal_aql_allowed_when_fatal_does_not_reject(world):
     s = services.settings_for(world.project)
-    services.settings_update(world.project, user=world.lead, version=s.version, fatal_rejects=False, aql_fatal="0.10")
+    services.sampling_settings_update(project=world.project, user=world.lead, expected_version=s.version,
+                                      fatal_rejects=False, aql_fatal="0.10")
     plan = services.inspection_plan(world.project, DIG, 1000)
     assert plan.aqls["fatal"] == "0.10" and plan.plans["fatal"] == Plan("K", 125, 0, 1)
 
@@ -218,20 +223,20 @@ def test_discontinued_after_five_not_accepted_on_tightened_and_resume(world):
     plan = services.compute_plan(lot_size=1000, regime="tightened", level="II",
                                  aqls={"serious": "1.0", "general": "4.0"}, fatal_rejects=True,
                                  floor_rate=Decimal(5), service_type=DIG)
-    state = services.record_lot_result(world.project, DIG, lot_ref="late", accepted=True, plan=plan,
-                                       defects_by_grade={}, resubmission=False, user=world.inspector)
+    state = services.switching_lot_record(project=world.project, service_type=DIG, lot_ref="late", accepted=True,
+                                          plan=plan, defects_by_grade={}, resubmission=False, user=world.inspector)
     assert state.discontinued
     with pytest.raises(PermissionDenied):
-        services.resume_inspection(world.project, DIG, user=world.inspector, reason="整改完成")
+        services.switching_resume(project=world.project, service_type=DIG, user=world.inspector, reason="整改完成")
     with pytest.raises(DomainError) as exc:
-        services.resume_inspection(world.project, DIG, user=world.lead, reason="  ")
+        services.switching_resume(project=world.project, service_type=DIG, user=world.lead, reason="  ")
     assert exc.value.field == "reason"
-    state = services.resume_inspection(world.project, DIG, user=world.lead, reason="承包方已完成纠正措施")
+    state = services.switching_resume(project=world.project, service_type=DIG, user=world.lead, reason="承包方已完成纠正措施")
     assert state.regime == Regime.TIGHTENED and not state.discontinued and state.tightened_not_accepted == 0
     assert services.inspection_plan(world.project, DIG, 1000).regime == Regime.TIGHTENED
     assert SwitchingEvent.objects.filter(kind=SwitchingEventKind.RESUMED).get().user == world.lead
     with pytest.raises(DomainError) as exc:
-        services.resume_inspection(world.project, DIG, user=world.lead, reason="again")
+        services.switching_resume(project=world.project, service_type=DIG, user=world.lead, reason="again")
     assert exc.value.code == "illegal_transition"
 
 
@@ -267,20 +272,25 @@ def test_normal_to_reduced_needs_score_setting_and_confirmation(world):
         state = _record(world, True, lot=f"B{i}")
     assert state.switching_score == 27
     with pytest.raises(DomainError) as exc:
-        services.approve_reduced(world.project, DIG, user=world.lead, production_steady=True)
+        services.switching_reduced_approve(project=world.project, service_type=DIG, user=world.lead,
+                                           production_steady=True)
     assert exc.value.code == "illegal_transition"  # settings do not allow it
     _allow_reduced(world)
     with pytest.raises(DomainError) as exc:
-        services.approve_reduced(world.project, DIG, user=world.lead, production_steady=True)
+        services.switching_reduced_approve(project=world.project, service_type=DIG, user=world.lead,
+                                           production_steady=True)
     assert "27" in exc.value.message
     state = _record(world, True, lot="B9")
     assert state.switching_score == 30
     with pytest.raises(DomainError) as exc:
-        services.approve_reduced(world.project, DIG, user=world.lead, production_steady=False)
+        services.switching_reduced_approve(project=world.project, service_type=DIG, user=world.lead,
+                                           production_steady=False)
     assert exc.value.field == "production_steady"
     with pytest.raises(PermissionDenied):
-        services.approve_reduced(world.project, DIG, user=world.inspector, production_steady=True)
-    state = services.approve_reduced(world.project, DIG, user=world.lead, production_steady=True, reason="产量稳定")
+        services.switching_reduced_approve(project=world.project, service_type=DIG, user=world.inspector,
+                                           production_steady=True)
+    state = services.switching_reduced_approve(project=world.project, service_type=DIG, user=world.lead,
+                                               production_steady=True, reason="产量稳定")
     assert state.regime == Regime.REDUCED and state.switching_score == 0
     assert services.inspection_plan(world.project, DIG, 1000).regime == Regime.REDUCED
     # Reduced → normal on a lot not accepted.
@@ -294,22 +304,24 @@ def test_normal_to_reduced_needs_score_setting_and_confirmation(world):
 def test_client_lead_ends_reduced_inspection_and_settings_switch_it_off(world):
     SwitchingState.objects.create(project=world.project, service_type=DIG, regime=Regime.REDUCED)
     with pytest.raises(DomainError) as exc:
-        services.return_to_normal(world.project, DIG, user=world.lead, reason="")
+        services.switching_normal_return(project=world.project, service_type=DIG, user=world.lead, reason="")
     assert exc.value.field == "reason"
-    state = services.return_to_normal(world.project, DIG, user=world.lead, reason="生产不稳定")
+    state = services.switching_normal_return(project=world.project, service_type=DIG, user=world.lead, reason="生产不稳定")
     assert state.regime == Regime.NORMAL
     with pytest.raises(DomainError):
-        services.return_to_normal(world.project, DIG, user=world.lead, reason="again")
+        services.switching_normal_return(project=world.project, service_type=DIG, user=world.lead, reason="again")
     SwitchingState.objects.filter(pk=state.pk).update(regime=Regime.REDUCED)
     s = _allow_reduced(world)
-    services.settings_update(world.project, user=world.lead, version=s.version, reduced_allowed=False)
+    services.sampling_settings_update(project=world.project, user=world.lead, expected_version=s.version,
+                                      reduced_allowed=False)
     assert SwitchingState.objects.get(pk=state.pk).regime == Regime.NORMAL
 
 
 def test_stale_state_version_is_refused(world):
     SwitchingState.objects.create(project=world.project, service_type=DIG, regime=Regime.REDUCED, version=3)
     with pytest.raises(DomainError) as exc:
-        services.return_to_normal(world.project, DIG, user=world.lead, reason="x", version=2)
+        services.switching_normal_return(project=world.project, service_type=DIG, user=world.lead, reason="x",
+                                         expected_version=2)
     assert exc.value.code == "stale"
 
 
@@ -333,7 +345,7 @@ def test_record_lot_bad_input_changes_nothing(world, kwargs, field):
     service_type = kwargs.pop("service_type", DIG)
     args.update(kwargs)
     with pytest.raises(DomainError) as exc:
-        services.record_lot_result(world.project, service_type, **args)
+        services.switching_lot_record(project=world.project, service_type=service_type, **args)
     assert exc.value.field == field
     assert not SwitchingEvent.objects.exists() and not SwitchingState.objects.exists()
 

@@ -45,8 +45,8 @@ def test_overview_for_project_viewers_writes_nothing(world, login, who):
 def test_overview_shows_regime_score_log_and_plan(world, login):
     plan = services.inspection_plan(world.project, DIG, 1000)
     for lot in ("B-001", "B-002"):
-        services.record_lot_result(world.project, DIG, lot_ref=lot, accepted=False, plan=plan, defects_by_grade={},
-                                   resubmission=False, user=world.inspector)
+        services.switching_lot_record(project=world.project, service_type=DIG, lot_ref=lot, accepted=False,
+                                      plan=plan, defects_by_grade={}, resubmission=False, user=world.inspector)
     client = login(world.pm)
     body = client.get(_urls(world)["page"]).content.decode()
     assert "B-002" in body and "Tightened inspection" in body
@@ -131,7 +131,8 @@ def test_resume_through_the_page(world, login):
 
 def test_approve_reduced_and_return_to_normal_through_the_pages(world, login):
     s = services.settings_for(world.project)
-    services.settings_update(world.project, user=world.lead, version=s.version, reduced_allowed=True)
+    services.sampling_settings_update(project=world.project, user=world.lead, expected_version=s.version,
+                                      reduced_allowed=True)
     state = SwitchingState.objects.create(project=world.project, service_type=DIG, switching_score=30)
     client = login(world.lead)
     assert _urls(world)["reduced"] in client.get(_urls(world)["page"]).content.decode()

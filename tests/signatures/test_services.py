@@ -206,3 +206,14 @@ def test_two_simultaneous_signings_make_one_signature(world, attestation):
         t.join()
     assert sorted(outcomes) == ["refused", "signed"]
     assert Signature.objects.for_record(attestation).count() == 1
+
+
+def test_sign_rules_answer_like_the_service(world, attestation):
+    from apps.core.permissions import allowed, refusal_message
+
+    assert allowed("signatures.can_sign_record", world.lead, attestation)
+    assert allowed("signatures.can_sign_record", world.pm, attestation)
+    assert not allowed("signatures.can_sign_record", world.operator, attestation)
+    assert not allowed("signatures.can_sign_record", world.regulator, attestation)
+    assert not allowed("signatures.may_sign", world.regulator) and allowed("signatures.may_sign", world.lead)
+    assert refusal_message("signatures.can_sign_record") == "You may not sign this record."

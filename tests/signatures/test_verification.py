@@ -123,7 +123,10 @@ def test_signed_record_cannot_be_deleted(world, attestation, sign):
 
 
 def test_unsigned_record_can_still_be_deleted(world, attestation):
+    model, pk = type(attestation), attestation.pk
+    assert not Signature.objects.for_record(attestation).exists()
     attestation.delete()
+    assert not model.objects.filter(pk=pk).exists()
 
 
 def test_record_that_disappeared_shows_as_broken(world, attestation, sign, signable_attestation):

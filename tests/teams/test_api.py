@@ -7,7 +7,7 @@ from apps.teams.enums import CertificateLevel
 from apps.teams.models import StaffFiling
 from tests.factories import UserFactory
 
-from .factories import approve_all, file_person
+from .builders import approve_all, file_person
 
 
 def base(world, resource):

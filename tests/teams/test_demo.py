@@ -1,9 +1,9 @@
 import pytest
 
-from apps.disclosure import demo as disclosure_demo
+from apps.demo.steps import disclosure as disclosure_demo
+from apps.demo.steps import teams as teams_demo
 from apps.disclosure.selectors import is_signed_by_both, latest_disclosure, signing_problems
 from apps.projects.gates import registry
-from apps.teams import demo as teams_demo
 from apps.teams.enums import FilingStatus
 from apps.teams.models import StaffFiling
 

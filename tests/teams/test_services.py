@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from apps.accounts.enums import Party, ProjectRole
 from apps.core.errors import DomainError, PermissionDenied
+from apps.deadlines.enums import DeadlineState
 from apps.deadlines.models import Deadline
 from apps.signatures.services import signature_sign
 from apps.teams import selectors, services
@@ -13,8 +14,7 @@ from apps.teams.models import StaffFiling
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
 
-from .factories import approve_all, complete_fields, file_person
-
+from .builders import approve_all, complete_fields, file_person
 
 # ---------------------------------------------------------------- filing
 
@@ -220,12 +220,102 @@ def test_staff_change_bad_input_and_reject(world, newcomer):
     assert StaffFiling.objects.get(pk=filings["operator"].pk).status == FilingStatus.APPROVED
 
 
+# ---------------------------------------------------------------- equipment rejection
+
+def _equipment(world, **extra):
+    fields = dict(name="扫描仪", model_no="A3-900", serial_number="SN-9", use="档案扫描", network_isolated=True,
+                  usb_disabled=True)
+    return services.equipment_file(project=world.project, user=world.pm, **{**fields, **extra})
+
+
+@pytest.mark.parametrize("who", ["pm", "special", "acceptance", "regulator", "outsider"])
+def test_equipment_reject_refuses_the_wrong_role(world, who):
+    eq = _equipment(world)
+    with pytest.raises(PermissionDenied, match="Only the client's project lead or quality inspector"):
+        services.equipment_reject(equipment=eq, user=getattr(world, who), reason="型号与合同不符")
+    eq.refresh_from_db()
+    assert (eq.status, eq.decided_by, eq.decision_note) == (FilingStatus.SUBMITTED, None, "")
+
+
+def test_equipment_reject_refuses_equipment_that_is_not_submitted(world):
+    eq = services.equipment_approve(equipment=_equipment(world), user=world.inspector, note="同意")
+    history = eq.history.count()
+    with pytest.raises(DomainError) as exc:
+        services.equipment_reject(equipment=eq, user=world.lead, reason="型号与合同不符")
+    assert exc.value.code == "illegal_transition"
+    eq.refresh_from_db()
+    assert (eq.status, eq.decided_by, eq.decision_note) == (FilingStatus.APPROVED, world.inspector, "同意")
+    assert eq.history.count() == history
+
+
+def test_equipment_rejected_twice_is_refused_and_changes_nothing(world):
+    eq = services.equipment_reject(equipment=_equipment(world), user=world.inspector, reason="未断网")
+    assert eq.status == FilingStatus.REJECTED
+    history = eq.history.count()
+    with pytest.raises(DomainError) as exc:
+        services.equipment_reject(equipment=eq, user=world.lead, reason="再次驳回")
+    assert exc.value.code == "illegal_transition"
+    eq.refresh_from_db()
+    assert (eq.status, eq.decided_by, eq.decision_note) == (FilingStatus.REJECTED, world.inspector, "未断网")
+    assert eq.history.count() == history
+
+
+# ---------------------------------------------------------------- staff change withdrawal
+
+@pytest.fixture
+def requested_change(world, newcomer):
+    filings = approve_all(world)
+    incoming = file_person(world, newcomer, ProjectRole.CONTRACTOR_OPERATOR)
+    return services.staff_change_request(project=world.project, user=world.pm, leaving=filings["operator"],
+                                         incoming=incoming, reason="离职",
+                                         planned_date=timezone.localdate() + dt.timedelta(days=5))
+
+
+def _deadline_state(change):
+    return Deadline.objects.get(kind="staff_change", object_id=change.pk).state
+
+
+@pytest.mark.parametrize("who", ["lead", "inspector", "special", "operator", "regulator", "outsider"])
+def test_staff_change_withdraw_refuses_the_wrong_role(world, requested_change, who):
+    with pytest.raises(PermissionDenied, match="Only the contractor's project manager can withdraw"):
+        services.staff_change_withdraw(change=requested_change, user=getattr(world, who), reason="不再需要")
+    requested_change.refresh_from_db()
+    assert requested_change.status == ChangeStatus.REQUESTED
+    assert _deadline_state(requested_change) == DeadlineState.OPEN
+
+
+def test_staff_change_withdraw_refuses_a_decided_change(world, requested_change):
+    services.staff_change_reject(change=requested_change, user=world.lead, reason="新人未经培训")
+    history = requested_change.history.count()
+    with pytest.raises(DomainError) as exc:
+        services.staff_change_withdraw(change=requested_change, user=world.pm, reason="不再需要")
+    assert exc.value.code == "illegal_transition"
+    requested_change.refresh_from_db()
+    assert requested_change.status == ChangeStatus.REJECTED
+    assert requested_change.history.count() == history
+
+
+def test_staff_change_withdrawn_twice_is_refused_and_changes_nothing(world, requested_change):
+    change = services.staff_change_withdraw(change=requested_change, user=world.pm, reason="不再需要")
+    assert change.status == ChangeStatus.WITHDRAWN
+    assert _deadline_state(change) != DeadlineState.OPEN
+    history = change.history.count()
+    with pytest.raises(DomainError) as exc:
+        services.staff_change_withdraw(change=change, user=world.pm, reason="再次撤回")
+    assert exc.value.code == "illegal_transition"
+    change.refresh_from_db()
+    assert change.status == ChangeStatus.WITHDRAWN and change.history.count() == history
+    # The filings stay as they were: the leaver approved, the newcomer still submitted.
+    assert StaffFiling.objects.get(pk=change.leaving_id).status == FilingStatus.APPROVED
+    assert StaffFiling.objects.get(pk=change.incoming_id).status == FilingStatus.SUBMITTED
+
+
 # ---------------------------------------------------------------- signing and pledges
 
 def test_unfiled_contractor_person_cannot_sign_once_filing_started(world):
+    from apps.core.history import history_context
     from apps.projects.models import GateAttestation
     from apps.signatures.registry import signables
-    from apps.core.history import history_context
 
     signables.register(GateAttestation, content=lambda a: {"gate": a.gate, "reference": a.reference},
                        project=lambda a: a.project, roles={Party.CONTRACTOR: {ProjectRole.CONTRACTOR_PM}},
@@ -246,9 +336,9 @@ def test_unfiled_contractor_person_cannot_sign_once_filing_started(world):
 
 def test_strict_rule_refuses_unfiled_contractor_signers_before_any_filing(world, settings):
     """The product default (§8.1.1): no filing at all on the project still means no signature."""
+    from apps.core.history import history_context
     from apps.projects.models import GateAttestation
     from apps.signatures.registry import signables
-    from apps.core.history import history_context
 
     settings.TEAMS_STRICT_SIGNER_CHECK = True
     signables.register(GateAttestation, content=lambda a: {"gate": a.gate, "reference": a.reference},

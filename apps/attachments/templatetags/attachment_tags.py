@@ -7,10 +7,11 @@
 
 from __future__ import annotations
 
-import rules
 from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+
+from apps.core.permissions import allowed
 
 from .. import registry, selectors
 from ..forms import AttachmentUploadForm
@@ -45,6 +46,6 @@ def attachment_panel(context, record, next=None):
 def _can_upload(user, project, record) -> bool:
     """The upload form shows only when the service would take the file: a project member who
     may attach files, and the record's own ``add`` rule (side, role, state)."""
-    if project is None or not rules.test_rule("attachments.can_add_attachment", user, project):
+    if project is None or not allowed("attachments.can_add_attachment", user, project):
         return False
     return registry.may_add_to(user, record)

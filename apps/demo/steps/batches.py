@@ -17,9 +17,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from apps.core.errors import DomainError
-
 from apps.batches import services
+from apps.core.errors import DomainError
 
 STEPS = ["扫描", "图像处理", "著录"]
 
@@ -31,9 +30,9 @@ def _rows(batch_no: int, n: int) -> list[dict]:
 
 def _batch(project, users, number: int, n: int):
     pm = users["contractor_pm"]
-    batch = services.create_batch(project=project, user=pm, service_type=_service_type(project), unit="item",
+    batch = services.batch_create(project=project, user=pm, service_type=_service_type(project), unit="item",
                                   description=f"全宗J001 {1949 + number}年文书档案 第{number}批")
-    return services.replace_items(batch=batch, user=pm, rows=_rows(number, n))
+    return services.batch_items_replace(batch=batch, user=pm, rows=_rows(number, n))
 
 
 def _service_type(project) -> str:
@@ -52,11 +51,11 @@ def _checks(project, users, days: int) -> None:
         day = today - dt.timedelta(days=back)
         output = 280 + back * 7
         checked = output if back != 2 else output - 40  # one day not fully self-checked
-        services.record_self_check(project=project, user=operator, operator=operator, date=day, process_step="扫描",
+        services.self_check_record(project=project, user=operator, operator=operator, date=day, process_step="扫描",
                                    output_count=output, self_checked_count=checked, nonconforming_count=back % 3,
                                    findings="偏斜页已重扫" if back % 3 else "")
         if special.pk in staff:
-            services.record_mutual_check(project=project, user=special, producer=operator, checker=special, date=day,
+            services.mutual_check_record(project=project, user=special, producer=operator, checker=special, date=day,
                                          process_step="扫描", checked_count=output // 2,
                                          nonconforming_count=1 if back % 2 else 0,
                                          findings="1页黑边超标，已退回重扫" if back % 2 else "")
@@ -75,15 +74,15 @@ def load(*, project, users: dict, complete: bool) -> None:
     for number, n in ((1, 120), (2, 80)):
         batch = _batch(project, users, number, n)
         try:
-            services.record_special_inspection(batch=batch, user=special, date=today, checked_count=n,
+            services.special_inspection_record(batch=batch, user=special, date=today, checked_count=n,
                                                conclusion="passed", findings="逐件检查，图像与目录一致")
             if not services.submission_refusals(batch):
-                services.submit_batch(batch, users["contractor_pm"])
+                services.batch_submit(batch=batch, user=users["contractor_pm"])
         except DomainError:
             pass  # special inspector not filed, or the project not in implementation: the batch stays a draft
     batch = _batch(project, users, 3, 50)
     try:
-        services.record_special_inspection(batch=batch, user=special, date=today, checked_count=50,
+        services.special_inspection_record(batch=batch, user=special, date=today, checked_count=50,
                                            nonconforming_count=2, conclusion="failed",
                                            findings="第7、19件漏扫背面页，需补扫后重新专检", nonconforming_positions=[7, 19])
     except DomainError:

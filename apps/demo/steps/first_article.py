@@ -38,7 +38,7 @@ def load(*, project, users: dict, complete: bool) -> None:
     if not complete:
         return
 
-    services.rectification_submit(
+    services.contact_sheet_answer(
         contact_sheet=first.contact_sheet, user=pm,
         measures="调整扫描裁边参数；对第1—3盒1260页逐页复查，重扫4页，更正页号1处。",
         result="复查1260页全部合格，已更新自检记录。")

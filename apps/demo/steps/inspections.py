@@ -21,7 +21,7 @@ from apps.inspections.models import CheckItem
 def load(*, project, users: dict, complete: bool) -> None:
     today = timezone.localdate()
     lead, inspector = users["client_lead"], users["client_inspector"]
-    services.ensure_catalogue(project)
+    services.catalogue_ensure(project=project)
 
     def day(days_ago: int) -> dt.date:
         return max(today - dt.timedelta(days=days_ago), project.contract_signed_on)

@@ -14,15 +14,15 @@ from apps.batches.enums import BatchStatus
 from apps.projects.enums import ServiceType
 
 from apps.lot_inspection import services
-from apps.lot_inspection.services import RowInput
+from apps.lot_inspection.rows import RowInput
 
 
 def _codes(project, service_type) -> dict[str, str]:
     """The first defect code of each grade in the project's catalogue for the service type."""
     from apps.inspections.selectors import defect_types
-    from apps.inspections.services import ensure_catalogue
+    from apps.inspections.services import catalogue_ensure
 
-    ensure_catalogue(project)
+    catalogue_ensure(project=project)
     codes: dict[str, str] = {}
     for defect in defect_types(project, service_type).order_by("code"):
         codes.setdefault(defect.grade, defect.code)
@@ -34,7 +34,7 @@ def load(*, project, users: dict, complete: bool) -> None:
     batch = project.batches.filter(status=BatchStatus.SUBMITTED).order_by("number").first()
     if batch is None:
         return
-    inspection = services.open_inspection(batch, inspector)
+    inspection = services.lot_inspection_open(batch=batch, user=inspector)
     codes = _codes(project, batch.service_type)
     items = list(inspection.items.order_by("position").values_list("id", flat=True))
     if not complete:
@@ -53,14 +53,14 @@ def load(*, project, users: dict, complete: bool) -> None:
         else:
             rows.append(RowInput(label=str(n), item_id=item_id, result="conforming",
                                  measurements={"dpi": 300, "skew_deg": "0.3", "border_mm": "1"} if scans else {}))
-    services.record_results(inspection, inspector, rows)
+    services.lot_inspection_results_record(inspection=inspection, user=inspector, rows=rows)
     if not complete:
         return
-    services.decide(inspection, users["client_lead"])
+    services.lot_inspection_decide(inspection=inspection, user=users["client_lead"])
     second = project.batches.filter(status=BatchStatus.SUBMITTED).order_by("number").first()
     if second is None:
         return
-    inspection = services.open_inspection(second, inspector)
+    inspection = services.lot_inspection_open(batch=second, user=inspector)
     codes = _codes(project, second.service_type)
     scans = second.service_type == ServiceType.DIGITIZATION
     rows = []
@@ -74,5 +74,5 @@ def load(*, project, users: dict, complete: bool) -> None:
         else:
             rows.append(RowInput(label=str(n), item_id=item_id, result="conforming",
                                  measurements={"dpi": 300, "skew_deg": "0.2", "border_mm": "1"} if scans else {}))
-    services.record_results(inspection, inspector, rows)
-    services.decide(inspection, users["client_lead"])
+    services.lot_inspection_results_record(inspection=inspection, user=inspector, rows=rows)
+    services.lot_inspection_decide(inspection=inspection, user=users["client_lead"])

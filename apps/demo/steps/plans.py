@@ -7,10 +7,9 @@ complete=False: version 1 returned, version 2 submitted and awaiting the client'
 from __future__ import annotations
 
 from apps.accounts.enums import Party
-from apps.signatures.enums import SignatureMeaning
-
 from apps.plans import services
 from apps.plans.models import is_major_project
+from apps.signatures.enums import SignatureMeaning
 
 DEMO_PASSWORD = "Demo-2026-archqa"
 

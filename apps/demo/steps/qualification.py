@@ -12,10 +12,9 @@ import datetime as dt
 from django.core.files.base import ContentFile
 
 from apps.accounts.enums import Party, ProjectRole
-from apps.signatures.enums import SignatureMeaning
-
 from apps.qualification import services
 from apps.qualification.enums import DocumentKind
+from apps.signatures.enums import SignatureMeaning
 
 DEMO_PASSWORD = "Demo-2026-archqa"
 # A minimal valid PDF standing in for a scanned certificate.
@@ -62,7 +61,7 @@ def _round(project, users, docs) -> object:
                 user=officer, role=ProjectRole.SECURITY_OFFICER, is_active=True).exists()
             author = officer if d["kind"] == DocumentKind.SECURITY_EVIDENCE and is_officer else pm
             _attach(services.qualification_document_add(review=review, user=author, **d), author)
-    return services.qualification_submit(review=review, user=pm)
+    return services.qualification_round_submit(review=review, user=pm)
 
 
 def load(*, project, users: dict, complete: bool) -> None:
@@ -77,7 +76,7 @@ def load(*, project, users: dict, complete: bool) -> None:
         for doc in review.documents.all():
             services.qualification_document_check(document=doc, user=inspector, is_authentic=True, in_date=True,
                                                   scope_matches=True, note="已核验原件")
-        review = services.qualification_approve(review=review, user=lead,
+        review = services.qualification_round_approve(review=review, user=lead,
                                                 reason="资质文件真实有效，业务范围与本项目服务内容相符。质量体系证书将于合同期内到期，请按期换证。")
         signature_sign(record=review, user=lead, password=DEMO_PASSWORD, party=Party.CLIENT,
                        meaning=SignatureMeaning.APPROVE)
@@ -89,5 +88,5 @@ def load(*, project, users: dict, complete: bool) -> None:
         ok = doc.kind != DocumentKind.SECURITY_EVIDENCE
         services.qualification_document_check(document=doc, user=inspector, is_authentic=True, in_date=ok,
                                               scope_matches=True, note="" if ok else "保密资格证明已过期")
-    services.qualification_reject(review=review, user=inspector, reason="安全保密能力证明已过期，请提供有效证明后重新提交。")
+    services.qualification_round_reject(review=review, user=inspector, reason="安全保密能力证明已过期，请提供有效证明后重新提交。")
     _round(project, users, [docs[3]])

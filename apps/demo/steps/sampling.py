@@ -33,7 +33,8 @@ def load(*, project, users: dict, complete: bool) -> None:
     lead, inspector = users["client_lead"], users["client_inspector"]
     with history_context(user=lead):
         current = services.settings_for(project)
-        services.settings_update(project, user=lead, version=current.version, reduced_allowed=True)
+        services.sampling_settings_update(project=project, user=lead, expected_version=current.version,
+                                          reduced_allowed=True)
     if not complete:
         return
     service_type = (project.service_types or ["digitization"])[0]
@@ -41,5 +42,5 @@ def load(*, project, users: dict, complete: bool) -> None:
         return
     for lot_ref, accepted, defects, resubmission in DEMO_SEQUENCE:
         plan = services.inspection_plan(project, service_type, 1200)
-        services.record_lot_result(project, service_type, lot_ref=lot_ref, accepted=accepted, plan=plan,
-                                   defects_by_grade=defects, resubmission=resubmission, user=inspector)
+        services.switching_lot_record(project=project, service_type=service_type, lot_ref=lot_ref, accepted=accepted,
+                                      plan=plan, defects_by_grade=defects, resubmission=resubmission, user=inspector)

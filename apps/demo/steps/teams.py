@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from apps.accounts.enums import Party, ProjectRole
 from apps.signatures.services import signature_sign
-
 from apps.teams import services
 from apps.teams.enums import CertificateLevel, TrainingResult
 

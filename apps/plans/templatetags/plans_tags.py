@@ -1,13 +1,13 @@
 """``{% plan_attachments version %}``: the attachments panel whose upload form shows only
-while the version may still change (``PlanVersion.can_add_attachment``)."""
+while the version may still change (its attachment rule ``plans.can_edit_plan``)."""
 
 from __future__ import annotations
 
-import rules
 from django import template
 
 from apps.attachments import registry, selectors
 from apps.attachments.forms import AttachmentUploadForm
+from apps.core.permissions import allowed
 
 register = template.Library()
 
@@ -18,8 +18,8 @@ def plan_attachments(context, record):
     user = request.user
     next_url = request.get_full_path()
     project = registry.project_of(record)
-    can_upload = (project is not None and rules.test_rule("attachments.can_add_attachment", user, project)
-                  and record.can_add_attachment(user))
+    can_upload = (project is not None and allowed("attachments.can_add_attachment", user, project)
+                  and registry.may_add_to(user, record))
     return {"request": request, "user": user, "csrf_token": context.get("csrf_token"), "record": record,
             "attachments": selectors.attachments_of_record(user, record),
             "upload_form": AttachmentUploadForm(initial={"next": next_url}), "next": next_url,

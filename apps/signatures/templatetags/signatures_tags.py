@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import template
 from django.contrib.contenttypes.models import ContentType
 
-from ..registry import signables
 from ..selectors import signatures_for
 
 register = template.Library()
@@ -22,14 +21,11 @@ def sign_url(context, record):
     """The signing form's URL for this record, or "" when the viewer cannot sign it."""
     from django.urls import reverse
 
-    from ..services import signing_parties
+    from apps.core.permissions import allowed
 
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
-    if record is None or record.pk is None or not signables.is_signable(record) or user is None \
-            or not user.is_authenticated or getattr(user, "is_read_only", False):
-        return ""
-    if not signing_parties(user=user, record=record):
+    if record is None or record.pk is None or not allowed("signatures.can_sign_record", user, record):
         return ""
     ct = ContentType.objects.get_for_model(record)
     url = reverse("signatures:sign", args=[ct.pk, record.pk])

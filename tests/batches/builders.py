@@ -9,7 +9,7 @@ from apps.projects.enums import Phase
 from apps.projects.models import Project
 from apps.teams.enums import FilingStatus
 from apps.teams.models import StaffFiling
-from tests.first_article.factories import sign_both, submit, verify_pass
+from tests.first_article.builders import sign_both, submit, verify_pass
 
 
 def put_in_implementation(world) -> None:
@@ -52,29 +52,29 @@ ROWS = [{"archive_code": f"J001-WS-1950-{i:04d}", "title": f"关于档案工作�
 def draft(world, user=None, *, items=True, quantity=0, **overrides):
     kwargs = dict(service_type="digitization", unit="item", description="全宗J001 1950年文书档案")
     kwargs.update(overrides)
-    batch = services.create_batch(project=world.project, user=user or world.pm, quantity=quantity, **kwargs)
+    batch = services.batch_create(project=world.project, user=user or world.pm, quantity=quantity, **kwargs)
     if items:
-        batch = services.replace_items(batch=batch, user=user or world.pm, rows=[dict(r) for r in ROWS])
+        batch = services.batch_items_replace(batch=batch, user=user or world.pm, rows=[dict(r) for r in ROWS])
     return batch
 
 
 def special_pass(batch, world, **overrides):
     kwargs = dict(date=timezone.localdate(), checked_count=batch.quantity or 1, conclusion="passed")
     kwargs.update(overrides)
-    return services.record_special_inspection(batch=batch, user=world.special, **kwargs)
+    return services.special_inspection_record(batch=batch, user=world.special, **kwargs)
 
 
 def submitted(world, **overrides):
     batch = draft(world, **overrides)
     special_pass(batch, world)
-    return services.submit_batch(batch, world.pm)
+    return services.batch_submit(batch=batch, user=world.pm)
 
 
 def under_inspection(world):
-    return services.start_inspection(submitted(world), world.inspector)
+    return services.batch_inspection_start(batch=submitted(world), user=world.inspector)
 
 
 def not_accepted(world):
-    return services.record_decision(under_inspection(world), accepted=False, user=world.inspector)
+    return services.batch_decision_record(batch=under_inspection(world), accepted=False, user=world.inspector)
 
 

@@ -38,7 +38,7 @@ def add_documents(w, review, docs=DOCS):
 def submitted_round(w):
     review = open_round(w)
     add_documents(w, review)
-    return services.qualification_submit(review=review, user=w.pm)
+    return services.qualification_round_submit(review=review, user=w.pm)
 
 
 def accept_all(w, review, user=None):
@@ -50,7 +50,7 @@ def accept_all(w, review, user=None):
 def approved_round(w, *, sign=True):
     review = submitted_round(w)
     accept_all(w, review)
-    review = services.qualification_approve(review=review, user=w.lead, reason="资质齐全有效")
+    review = services.qualification_round_approve(review=review, user=w.lead, reason="资质齐全有效")
     if sign:
         signature_sign(record=review, user=w.lead, password=PASSWORD, party=Party.CLIENT,
                        meaning=SignatureMeaning.APPROVE)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from apps.batches.enums import BatchStatus
 from apps.batches.models import Batch, BatchItem
 from apps.lot_inspection import services
-from apps.lot_inspection.services import RowInput
+from apps.lot_inspection.rows import RowInput
 from apps.projects.enums import Phase
 from apps.projects.models import Project
 
@@ -40,7 +40,7 @@ def submitted_batch(world, *, items: int = 200, quantity: int | None = None, ser
 
 def open_for(world, batch=None, user=None, **kwargs):
     batch = batch or submitted_batch(world, **kwargs)
-    return services.open_inspection(batch, user or world.inspector)
+    return services.lot_inspection_open(batch=batch, user=user or world.inspector)
 
 
 def all_conforming(inspection, user, *, except_positions: dict | None = None):
@@ -51,4 +51,4 @@ def all_conforming(inspection, user, *, except_positions: dict | None = None):
         codes = except_positions.get(item.position)
         rows.append(RowInput(label=str(item.position), item_id=item.pk,
                              result="defective" if codes else "conforming", defects=list(codes or [])))
-    return services.record_results(inspection, user, rows)
+    return services.lot_inspection_results_record(inspection=inspection, user=user, rows=rows)
