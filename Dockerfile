@@ -21,8 +21,8 @@ subprocess.check_call([sys.executable, "-m", "pip", "install", *deps])
 PY
 COPY . .
 RUN python scripts/build_fonts.py \
- && DJANGO_SECRET_KEY=build-only-$(head -c 40 /dev/urandom | base64 | tr -dc A-Za-z0-9) \
-    DATABASE_URL=postgres://build@localhost/build DJANGO_ALLOWED_HOSTS=build \
+ && DJANGO_SECRET_KEY=build-only-$(head -c 60 /dev/urandom | base64 | tr -dc A-Za-z0-9) \
+    SIGNATURE_BINDING_KEY=build-only DATABASE_URL=postgres://build@localhost/build DJANGO_ALLOWED_HOSTS=build \
     python manage.py collectstatic --noinput -v 0 \
  && useradd --system --home /app archqa && mkdir -p /app/var/media && chown -R archqa /app/var
 USER archqa

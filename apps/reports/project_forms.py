@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.projects.models import GateAttestation, Project, ProjectMember, StageTask
 
+# A history of more rows than this is printed by the worker (settings.FORMS_LARGE_HISTORY_ROWS).
 HISTORY_LARGE_ROWS = 300
 
 
@@ -32,7 +33,9 @@ def history_is_large(project: Project) -> bool:
              + ProjectMember.history.filter(project_id=project.pk).count()
              + GateAttestation.history.filter(project_id=project.pk).count()
              + StageTask.history.filter(project_id=project.pk).count())
-    return total > HISTORY_LARGE_ROWS
+    from django.conf import settings
+
+    return total > getattr(settings, "FORMS_LARGE_HISTORY_ROWS", HISTORY_LARGE_ROWS)
 
 
 def register_forms() -> None:

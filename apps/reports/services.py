@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
     from .registry import FormSpec
 
 logger = logging.getLogger(__name__)
+
+# Seconds after which a form still waiting for the worker is queued again.
+REQUEUE_AFTER = 300
 
 
 @dataclass
@@ -43,23 +47,36 @@ def form_get(*, spec: FormSpec, record, user) -> FormResult:
     rendition = _rendition(spec, record)
     if rendition and rendition.state == RenditionState.READY and rendition.source_hash == current:
         return FormResult(rendition=rendition)
-    return FormResult(rendition=form_request(spec=spec, record=record, user=user))
+    return FormResult(rendition=form_request(spec=spec, record=record, user=user, current=current))
 
 
-def form_request(*, spec: FormSpec, record, user) -> FormRendition:
-    """Queue (once) the generation of a large form; the task runs after the transaction commits."""
+def form_request(*, spec: FormSpec, record, user, current: str | None = None) -> FormRendition:
+    """Queue the generation of a large form once; the task runs after the transaction commits.
+    A form already waiting is queued again only when it has waited longer than
+    ``REQUEUE_AFTER`` (a task lost with a worker), not on every look at the page; a stored copy
+    found current once the row is locked (the worker finished meanwhile) is left as it is."""
     ct = ContentType.objects.get_for_model(record)
+    current = current or form_source_hash(spec, record)
     with transaction.atomic(), history_context(user=user, reason=_("Form generation requested")):
         rendition, created = FormRendition.objects.select_for_update().get_or_create(
             content_type=ct, object_id=record.pk, code=spec.code,
             defaults={"project": spec.project(record), "requested_by": user})
+        if rendition.state == RenditionState.READY and rendition.source_hash == current:
+            return rendition
+        queue = created or rendition.state != RenditionState.PENDING
         if not created and rendition.state != RenditionState.PENDING:
             rendition.state = RenditionState.PENDING
             rendition.requested_by = user
             rendition.error = ""
             save_with_history(rendition, update_fields=["state", "requested_by", "error"])
-        transaction.on_commit(lambda: generate_form.delay(code=spec.code, content_type_id=ct.pk,
-                                                          object_id=record.pk, user_id=user.pk))
+        key = f"reports:form-queued:{rendition.pk}"
+        if queue:
+            cache.set(key, 1, REQUEUE_AFTER)
+        else:
+            queue = cache.add(key, 1, REQUEUE_AFTER)
+        if queue:
+            transaction.on_commit(lambda: generate_form.delay(code=spec.code, content_type_id=ct.pk,
+                                                              object_id=record.pk, user_id=user.pk))
     return rendition
 
 

