@@ -19,9 +19,13 @@ import unicodedata
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from .errors import DomainError
+
+# Django's own refusal of a NUL character, translated in this project's catalogue (Django's
+# Chinese catalogue has a typo in it).
+gettext_noop("Null characters are not allowed.")
 
 # Line and paragraph separators break a line as surely as LF does.
 _LINE_BREAKS = {"\u2028", "\u2029", "\x85"}

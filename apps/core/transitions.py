@@ -44,6 +44,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
 from django.views import View
 
 from .errors import DomainError
@@ -145,9 +146,10 @@ class TransitionView(LoginRequiredMixin, View):
                 if target.post_only:
                     return redirect(back)
             elif target.post_only:
-                for errors in form.errors.values():
+                for name, errors in form.errors.items():
+                    label = form.fields[name].label if name in form.fields else None
                     for error in errors:
-                        messages.error(request, error)
+                        messages.error(request, f"{capfirst(label)}：{error}" if label else error)
                 return redirect(back)
         return render(request, self.template_name, self.get_context_data(
             project=self.get_project(obj), record=obj, form=form, title=target.title, intro=target.intro,

@@ -16,6 +16,9 @@ class DeadlineKind(models.TextChoices):
     WARRANTY_END = "warranty_end", _("End of warranty")
     RETENTION_EXPIRY = "retention_expiry", _("Retention period expiry")
     CERTIFICATE_EXPIRY = "certificate_expiry", _("Certificate expiry")
+    ACTION_ITEM = "action_item", _("Meeting action item")
+    QUALITY_REPORT = "quality_report", _("Quality and data report")
+    IMPROVEMENT_PLAN = "improvement_plan", _("Improvement plan")
     OTHER = "other", _("Other")
 
 

@@ -89,7 +89,7 @@ class Deadline(models.Model):
         try:
             return str(DeadlineKind(self.kind).label)
         except ValueError:
-            return self.kind.replace("_", " ")
+            return str(DeadlineKind.OTHER.label)
 
     @property
     def is_open(self) -> bool:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.enums import OrgKind, ProjectRole
 from apps.accounts.models import Organization
 from apps.core.forms import DateInput
+from apps.core.text import validate_multi_line, validate_single_line
 
 from .enums import ServiceType
 from .models import Project
@@ -38,6 +39,9 @@ class ProjectForm(forms.ModelForm):
         self.fields["contractor"].queryset = Organization.objects.filter(kind=OrgKind.CONTRACTOR, is_active=True)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        for name in ("name", "contract_no"):
+            self.fields[name].validators.append(validate_single_line)
+        self.fields["description"].validators.append(validate_multi_line)
         for name, field in self.fields.items():
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple):

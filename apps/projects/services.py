@@ -16,6 +16,7 @@ from apps.core.errors import DomainError
 from apps.core.history import bulk_create_with_context, history_context, save_with_history
 from apps.core.locking import lock
 from apps.core.permissions import require
+from apps.core.text import clean_line, clean_text
 from apps.core.validation import full_clean_or_error
 
 from . import annex_a, hooks
@@ -33,6 +34,21 @@ def _full_clean(obj, exclude: list[str] | None = None) -> None:
     full_clean_or_error(obj, exclude)
 
 
+SINGLE_LINE_FIELDS = ("name", "contract_no")
+
+
+def _clean_texts(values: dict) -> dict:
+    """The project's text fields through the kit: name and contract number are single lines,
+    the description may have several."""
+    for name in (*SINGLE_LINE_FIELDS, "description"):
+        if name in values:
+            field = Project._meta.get_field(name)
+            clean = clean_line if name in SINGLE_LINE_FIELDS else clean_text
+            values[name] = clean(values[name], field=name, label=field.verbose_name, required=not field.blank,
+                                 max_length=field.max_length or 10_000)
+    return values
+
+
 def _check_parties(*, client: Organization, contractor: Organization) -> None:
     if client.kind != OrgKind.CLIENT or not client.is_active:
         raise DomainError(_("The client must be an active client organisation."), field="client")
@@ -46,6 +62,8 @@ def project_create(*, user, name: str, contract_no: str, contractor: Organizatio
                    description: str = "") -> Project:
     """A client user creates a project for their own organisation and becomes its client lead."""
     require("projects.can_create_project", user)
+    texts = _clean_texts({"name": name, "contract_no": contract_no, "description": description})
+    name, contract_no, description = texts["name"], texts["contract_no"], texts["description"]
     client = user.organization
     _check_parties(client=client, contractor=contractor)
     project = Project(
@@ -82,6 +100,7 @@ def project_update(*, project: Project, user, expected_version: int, reason: str
                 raise DomainError(_("Remove the contractor's members before changing the contractor."),
                                   field="contractor")
             _check_parties(client=locked.client, contractor=fields["contractor"])
+        fields = _clean_texts(dict(fields))
         changed = [name for name, value in fields.items() if getattr(locked, name) != value]
         for name in changed:
             setattr(locked, name, fields[name])
