@@ -47,6 +47,10 @@ class ApiConfigMixin:
     pagination_class = ApiPagination
     throttle_classes: list = []
     schema = AutoSchema()
+    # OPTIONS is switched off on every route (405): DRF's metadata describes a form by calling
+    # ``get_object()``, which is not defined for every route, and the schema at /api/schema/
+    # already says what each route takes.
+    metadata_class = None
 
     def get_exception_handler(self):
         return api_exception_handler
