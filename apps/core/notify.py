@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 logger = logging.getLogger(__name__)
 
 TITLE_MAX = 200
-BODY_MAX = 1000
+BODY_MAX = 4000  # the notification centre's limit
 
 _backend: Callable | None = None
 
