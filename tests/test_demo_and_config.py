@@ -45,3 +45,10 @@ def test_celery_runs_eagerly_without_a_broker():
 def test_celery_uses_redis_when_configured():
     assert _setting("CELERY_TASK_ALWAYS_EAGER", {"REDIS_URL": "redis://127.0.0.1:6379/0"}) == "False"
     assert _setting("CELERY_BROKER_URL", {"REDIS_URL": "redis://127.0.0.1:6379/0"}) == "redis://127.0.0.1:6379/0"
+
+
+def test_the_first_command_shows_the_product_not_the_framework():
+    # DEBUG off unless asked for; e-mail to files, not thousands of lines on the console.
+    assert _setting("DEBUG", {}) == "False"
+    assert _setting("DEBUG", {"DJANGO_DEBUG": "1"}) == "True"
+    assert _setting("EMAIL_BACKEND", {}) == "django.core.mail.backends.filebased.EmailBackend"
