@@ -46,3 +46,13 @@ def test_session_dead_after_logout(client):
     client.post("/accounts/logout/")
     client.cookies["sessionid"] = session_key
     assert client.get("/projects/").status_code == 302
+
+
+def test_logging_in_notes_the_time_and_writes_no_history_row(client):
+    user = UserFactory(username="login-history")
+    rows = user.history.count()
+    response = client.post("/accounts/login/", {"username": "login-history", "password": PASSWORD})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.last_login is not None
+    assert user.history.count() == rows
