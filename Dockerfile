@@ -8,7 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
 # Pango/HarfBuzz for WeasyPrint; the CJK fonts from which the PDF fonts are built.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-        fonts-noto-cjk fonts-wqy-zenhei fonts-hanazono fonts-dejavu-core \
+        fonts-noto-cjk fonts-wqy-zenhei fonts-hanazono fonts-dejavu-core postgresql-client \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
