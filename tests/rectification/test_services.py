@@ -285,7 +285,8 @@ def test_failed_first_article_raises_a_ticket_answered_by_the_rectification_shee
     assert ticket.auto_raised and ticket.source_record() == verification and ticket.due_date == today + dt.timedelta(
         days=5)
     # The contact sheet keeps the deadline; the ticket opens none of its own.
-    assert not Deadline.objects.filter(object_id=ticket.pk, kind="rectification").exists()
+    assert not Deadline.objects.filter(content_type=ContentType.objects.get_for_model(ticket), object_id=ticket.pk,
+                                       kind="rectification").exists()
     fa_services.contact_sheet_answer(contact_sheet=verification.contact_sheet, user=world.pm,
                                      measures="调整扫描参数为300dpi", result="已重新扫描")
     ticket.refresh_from_db()
