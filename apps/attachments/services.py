@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 
 from apps.core.errors import DomainError, PermissionDenied
 from apps.core.history import history_context, save_with_history
+from apps.core.locking import lock
 from apps.core.permissions import require
+from apps.core.text import clean_text
 from apps.projects.models import Project
 from apps.projects.selectors import projects_visible_to
 
@@ -131,7 +133,7 @@ def attachment_copy(*, source: Attachment, record, user) -> Attachment:
 def attachment_remove(*, attachment: Attachment, user, reason: str) -> Attachment:
     """Soft delete: the attachment disappears from lists and downloads, the file stays in storage
     for the audit trail (a retention job may purge it later), the reason goes into history."""
-    reason = (reason or "").strip()
+    reason = reason.strip() if isinstance(reason, str) else reason
     if getattr(user, "is_read_only", False):
         raise PermissionDenied(_("Regulator accounts are read-only and cannot remove files."))
     if attachment.is_removed:
@@ -144,10 +146,9 @@ def attachment_remove(*, attachment: Attachment, user, reason: str) -> Attachmen
     require("attachments.can_remove_attachment", user, attachment)
     if not reason:
         raise DomainError(_("Give a reason for removing the attachment."), field="reason")
-    if len(reason) > 1000:
-        raise DomainError(_("The reason is too long (at most 1000 characters)."), field="reason")
+    reason = clean_text(reason, field="reason", label=_("The reason"), max_length=1000)
     with transaction.atomic(), history_context(user=user):
-        locked = Attachment.objects.select_for_update().get(pk=attachment.pk)
+        locked = lock(attachment)
         if locked.is_removed:
             raise DomainError(_("This attachment has already been removed."), code="illegal_transition")
         locked.is_removed = True
