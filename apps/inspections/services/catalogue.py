@@ -7,10 +7,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from apps.core.errors import DomainError
-from apps.core.history import history_context, save_with_history
+from apps.core.history import bulk_create_with_context, history_context, save_with_history
 from apps.core.locking import lock
 from apps.core.permissions import require
 from apps.core.text import clean_line, clean_text
@@ -67,7 +66,7 @@ def catalogue_ensure(*, project: Project) -> None:
             new_items.append(CheckItem(project=project, template=t, **{f: getattr(t, f) for f in ITEM_FIELDS
                                                                     if f != "code"}, code=code))
         if new_items:
-            bulk_create_with_history(new_items, CheckItem)
+            bulk_create_with_context(new_items, CheckItem)
         by_template_code = {ci.template.code: ci for ci in CheckItem.objects.filter(
             project=project, template__isnull=False).select_related("template")}
         taken = set(DefectType.objects.filter(project=project).values_list("code", flat=True))
@@ -77,7 +76,7 @@ def catalogue_ensure(*, project: Project) -> None:
             new_defects.append(DefectType(project=project, template=t, check_item=by_template_code.get(
                 t.check_item_code), **{f: getattr(t, f) for f in DEFECT_FIELDS if f != "code"}, code=code))
         if new_defects:
-            bulk_create_with_history(new_defects, DefectType)
+            bulk_create_with_context(new_defects, DefectType)
 
 
 def _decimal(value, *, field: str, label: str, required: bool = True) -> Decimal | None:
