@@ -5,17 +5,17 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from apps.accounts.forms import LoginForm
+from apps.accounts import views as accounts_views
 
 admin.site.site_header = "档案服务外包质量保障系统"
 admin.site.site_title = "档案服务外包质量保障系统"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="projects:list", permanent=False)),
-    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
-         name="login"),
+    path("accounts/login/", accounts_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(success_url="/"), name="password_change"),
+    path("accounts/", include("apps.accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("projects/", include("apps.projects.urls")),
     path("reports/", include("apps.reports.urls")),
@@ -35,6 +35,7 @@ urlpatterns = [
     path("problems/", include("apps.rectification.urls")),
     path("control/", include("apps.control.urls")),
     path("api/", include("apps.api.urls")),
+    path("admin/login/", accounts_views.admin_login),  # the site's log-in, with its second step
     path("admin/", admin.site.urls),
 ]
 

@@ -35,6 +35,8 @@ THIRD_PARTY_APPS = [
     "django_filters",
     "csp",
     "axes",
+    "django_otp",
+    "apps.accounts.apps.TOTPDevicesConfig",  # django_otp.plugins.otp_totp, named in Chinese
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -78,8 +80,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.core.middleware.HistoryContextMiddleware",
+    "apps.accounts.middleware.SecondFactorMiddleware",
     "apps.core.middleware.ReadOnlyRoleMiddleware",
     "apps.core.middleware.RefusalMiddleware",
+    "apps.core.submission.DoubleSubmitMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -100,6 +104,8 @@ TEMPLATES = [
                 "apps.core.context_processors.navigation",
                 "apps.notifications.context_processors.unread_count",
             ],
+            # {% csrf_token %} also writes the one-time submission token (apps/core/submission.py).
+            "builtins": ["apps.core.submission"],
         },
     }
 ]
@@ -118,7 +124,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "apps.accounts.backends.ActiveOrganisationBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -137,6 +143,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_REAL_IP", "REMOTE_ADDR"]
+
+# Second factor (TOTP, django-otp; docs/accounts.md): after the password, a person with an
+# authenticator app has this long to enter its code; the organisation can require one.
+SECOND_FACTOR_LOGIN_SECONDS = env.int("SECOND_FACTOR_LOGIN_SECONDS", default=5 * 60)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="档案服务外包质量保障系统")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "projects:list"

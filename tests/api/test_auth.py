@@ -161,3 +161,101 @@ def test_token_writes_need_no_csrf_token(world, api):
     suspension_ground(world.project)
     response = client.post(f"/api/v1/projects/{world.project.pk}/suspend/", {"reason": "x"}, format="json")
     assert response.status_code == 200
+
+
+# --- two-step verification (security row 7; docs/accounts.md) -------------------------------
+
+def _app_of(user):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="手机", confirmed=True)
+
+
+def _code(device, delta: int = 0) -> str:
+    from django_otp.oath import totp
+
+    value = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{(value + delta) % 1_000_000:06d}"
+
+
+def _failures(username: str) -> int:
+    from axes.models import AccessAttempt
+
+    attempt = AccessAttempt.objects.filter(username=username).first()
+    return attempt.failures_since_start if attempt else 0
+
+
+@pytest.mark.parametrize("otp, code", [(None, "otp_required"), ("", "otp_required"), ("wrong", "otp_invalid"),
+                                       ("000000x", "otp_invalid"), (["123456"], None)])
+def test_user_with_an_authenticator_app_needs_its_code_for_a_token(world, api, otp, code):
+    device = _app_of(world.lead)
+    data = {"username": "lead", "password": PASSWORD}
+    if otp is not None:
+        data["otp"] = _code(device, delta=1) if otp == "wrong" else otp
+    response = api().post(TOKEN, data)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"] and body["field"] == "otp"
+    if code is not None:  # refused after the password was right: counted as a failed log-in
+        assert body["code"] == code
+        assert _failures("lead") == 1
+    assert not Token.objects.exists()
+
+
+def test_token_with_the_right_code(world, api):
+    device = _app_of(world.lead)
+    response = api().post(TOKEN, {"username": "lead", "password": PASSWORD, "otp": _code(device)})
+    assert response.status_code == 200, response.content
+    assert response.json()["token"] == Token.objects.get(user=world.lead).key
+    # The code was used; sending it again is refused (django-otp keeps the last step used).
+    Token.objects.all().delete()
+    assert api().post(TOKEN, {"username": "lead", "password": PASSWORD, "otp": _code(device)}).status_code == 400
+
+
+def test_wrong_codes_lock_the_account_like_wrong_passwords(world, api):
+    import time_machine
+
+    device = _app_of(world.lead)
+    client = api()
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        for _ in range(5):
+            clock.shift(20)  # past django-otp's pause after a wrong code
+            response = client.post(TOKEN, {"username": "lead", "password": PASSWORD, "otp": _code(device, 1)})
+        assert response.status_code == 429 and response.json()["code"] == "locked_out"
+        clock.shift(31)
+        assert client.post(TOKEN, {"username": "lead", "password": PASSWORD,
+                                   "otp": _code(device)}).status_code == 429
+    assert not Token.objects.exists()
+
+
+def test_user_who_must_set_up_two_step_verification_gets_no_token(world, api):
+    world.client_org.require_second_factor = True
+    world.client_org.save()
+    response = api().post(TOKEN, {"username": "lead", "password": PASSWORD, "otp": "123456"})
+    assert response.status_code == 400
+    assert response.json()["code"] == "second_factor_enrolment_required"
+    assert _failures("lead") == 0  # the password was right: not a guess
+    assert not Token.objects.exists()
+    # Users of other organisations are not concerned.
+    assert api().post(TOKEN, {"username": "pm", "password": PASSWORD}).status_code == 200
+
+
+def test_confirming_an_app_revokes_tokens_got_with_the_password_alone(world, api):
+    from apps.accounts import services
+
+    old = api().post(TOKEN, {"username": "lead", "password": PASSWORD}).json()["token"]
+    services.second_factor_start(user=world.lead)
+    from apps.accounts.selectors import pending_device
+
+    services.second_factor_confirm(user=world.lead, code=_code(pending_device(world.lead)))
+    client = api()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {old}")
+    assert client.get("/api/v1/projects/").status_code == 401
+
+
+def test_schema_documents_the_code_field(world, api):
+    schema = api(world.lead).get("/api/schema/", {"format": "json"}).json()
+    fields = schema["components"]["schemas"]["TokenObtainRequest"]["properties"]
+    assert "otp" in fields and "otp_required" in fields["otp"]["description"]
+    responses = schema["paths"]["/api/v1/auth/token/"]["post"]["responses"]
+    assert {"200", "400", "429"} <= set(responses)
