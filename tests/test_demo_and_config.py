@@ -26,8 +26,33 @@ def test_demo_data_creates_every_role_and_phase_and_is_idempotent(capsys, settin
     counts = (User.objects.count(), Project.objects.count())
     call_command("demo_data")
     assert (User.objects.count(), Project.objects.count()) == counts
+    # The larger set of the load benchmark: more projects in implementation, made the same way.
+    call_command("demo_data", extra_projects=1)
+    extra = Project.objects.get(contract_no="HZDA-2026-X001")
+    assert extra.phase == "implementation" and Project.objects.count() == counts[1] + 1
+    assert extra.batches.exists() and extra.rectification_tickets.exists() and extra.patrols.exists()
+    call_command("demo_data", extra_projects=1)
+    assert Project.objects.count() == counts[1] + 1
     user = User.objects.get(username="client_lead")
     assert user.check_password("Demo-2026-archqa")
+    _every_history_row_names_a_user_and_a_reason()
+
+
+def _every_history_row_names_a_user_and_a_reason():
+    """Security row 15 over everything the demo data wrote: every history row of every model names a
+    person or the system account, and a reason."""
+    from django.apps import apps
+    from django.db.models import Q
+
+    unattributed = {}
+    for model in apps.get_models():
+        fields = {f.name for f in model._meta.fields}
+        if {"history_user", "history_change_reason", "history_type"} <= fields:
+            missing = model.objects.filter(Q(history_user__isnull=True) | Q(history_change_reason__isnull=True)
+                                           | Q(history_change_reason=""))
+            if missing.exists():
+                unattributed[model._meta.label] = missing.count()
+    assert not unattributed, unattributed
 
 
 def _setting(name, env):

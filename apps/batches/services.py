@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.enums import ProjectRole
 from apps.core.errors import DomainError
-from apps.core.history import history_context, save_with_history
+from apps.core.history import history_context, save_with_history, write_history_rows
 from apps.core.locking import lock
 from apps.core.notify import notify
 from apps.core.permissions import require
@@ -180,16 +180,8 @@ def batch_update(*, batch: Batch, user, expected_version: int | None = None, ser
 
 def _history_rows(model, objs: list, *, history_type: str, user, reason: str) -> None:
     """Historical rows for a bulk create or delete (django-simple-history writes none for those)."""
-    from apps.core.history import current_context
-
-    ctx = current_context()
-    now = timezone.now()
-    history_model = model.history.model
-    names = [f.attname for f in model._meta.concrete_fields]
-    rows = [history_model(**{n: getattr(o, n) for n in names}, history_date=now, history_type=history_type,
-                          history_user=user, history_change_reason=reason,
-                          history_ip=ctx.ip if ctx else None) for o in objs]
-    history_model.objects.bulk_create(rows, batch_size=2000)
+    write_history_rows(model.history.model, objs, history_type=history_type, user_id=getattr(user, "pk", None),
+                       reason=reason)
 
 
 def batch_items_replace(*, batch: Batch, user, rows: list[dict], expected_version: int | None = None) -> Batch:

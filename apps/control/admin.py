@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from apps.core.admin import ReadOnlyAdmin
+
 from .models import (
     ActionItem,
     ChangeRequest,
@@ -15,16 +17,7 @@ from .models import (
 
 @admin.register(RiskPoint, RiskAssessment, RiskReassessmentRequest, ChangeRequest, Meeting, ActionItem, QualityReport,
                 ProgressMilestone, ImprovementPlan)
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ControlAdmin(ReadOnlyAdmin):
     """Records change through the services only (history, rules, signatures)."""
 
     list_filter = ("project",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -6,10 +6,12 @@ from django.urls import Resolver404, resolve
 from .history import client_ip, history_context
 
 # Views a read-only user may still POST to: they change only the user's own session or
-# account, never a record of the quality process.
-READ_ONLY_ALLOWED_VIEWS = frozenset({"login", "logout", "set_language", "password_change", "token",
+# account, or ask for a printable copy of what they may read, never a record of the quality
+# process. Plain URL names, or namespaced ("reports:form").
+READ_ONLY_ALLOWED_VIEWS = frozenset({"reports:form", "login", "logout", "set_language", "password_change", "token",
                                      "notification_mark_read", "notification_mark_all_read",
-                                     "notification-read", "notification-read-all"})
+                                     "notification-read", "notification-read-all",
+                                     "second_factor_start", "second_factor_enrol", "second_factor_remove"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
@@ -34,10 +36,11 @@ class ReadOnlyRoleMiddleware:
         user = request.user
         if request.method not in SAFE_METHODS and user.is_authenticated and getattr(user, "is_read_only", False):
             try:
-                name = resolve(request.path_info).url_name
+                match = resolve(request.path_info)
+                names = {match.url_name, match.view_name}
             except Resolver404:
-                name = None
-            if name not in READ_ONLY_ALLOWED_VIEWS:
+                names = set()
+            if not names & READ_ONLY_ALLOWED_VIEWS:
                 raise PermissionDenied("regulator accounts are read-only")
         return self.get_response(request)
 
@@ -98,3 +101,33 @@ class RefusalMiddleware:
                 return None
             return render(request, "errors/400.html", {"reason": exception.message}, status=400)
         return None
+
+
+class NoWriteOnReadMiddleware:
+    """A reading request (GET, HEAD) writes nothing: the tests add this middleware innermost and
+    every GET the suite makes fails when the view or its template inserts, updates or deletes a
+    row. The session and the lockout tables are kept by the middleware around it, not by views."""
+
+    WRITE_VERBS = ("INSERT", "UPDATE", "DELETE")
+    ALLOWED_TABLES = ("django_session", "axes_")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        from django.db import connection
+
+        with connection.execute_wrapper(self._refuse_writes(request)):
+            return self.get_response(request)
+
+    def _refuse_writes(self, request):
+        def wrapper(execute, sql, params, many, context):
+            statement = sql.lstrip().upper()
+            if statement.startswith(self.WRITE_VERBS) and not any(
+                    f'"{table}' in sql or f" {table}" in sql for table in self.ALLOWED_TABLES):
+                raise AssertionError(f"{request.method} {request.path} writes: {sql[:200]}")
+            return execute(sql, params, many, context)
+
+        return wrapper

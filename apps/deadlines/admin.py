@@ -1,11 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from apps.core.admin import AuditedAdmin
 
 from .models import Deadline
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(SimpleHistoryAdmin):
+class DeadlineAdmin(AuditedAdmin):
     list_display = ("title", "kind", "project", "due_date", "state", "responsible_org", "responsible_user")
     list_filter = ("state", "kind", "counting", "escalate_to_regulator")
     search_fields = ("title", "kind")

@@ -347,10 +347,12 @@ def _messages_for(rows: list, *, today: dt.date, regulator_before: dt.date, regu
 
 
 def _scan_actor():
+    """The account the scan's history rows name: ``DEADLINE_SCAN_USERNAME`` when set, otherwise the
+    named system account (``apps.core.history.system_account_id``)."""
     username = getattr(settings, "DEADLINE_SCAN_USERNAME", "")
     if not username:
-        return None
-    return get_user_model().objects.filter(username=username, is_active=True).first()
+        return None  # the history context falls back to the system account
+    return get_user_model().objects.filter(username=username).first()
 
 
 def scan_workers() -> int:

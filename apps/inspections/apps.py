@@ -13,7 +13,12 @@ class InspectionsConfig(AppConfig):
 
         register_forms()
 
-        from apps.projects.hooks import register_history_source
+        from apps.projects.hooks import on_project_created, on_service_types_changed, register_history_source
+
+        from .services import catalogue_ensure
+
+        on_project_created(catalogue_ensure)
+        on_service_types_changed(catalogue_ensure)
 
         from .models import CheckItem, DefectType, KeyNodeCheck, Patrol
 

@@ -52,7 +52,6 @@ def _nav(request, project, active: str) -> dict:
 @login_required
 def catalogue(request, project_id):
     project = project_for_user(request.user, project_id)
-    services.catalogue_ensure(project=project)
     items = list(selectors.check_items(project))
     defects = list(selectors.defect_types(project))
     sections = []

@@ -127,21 +127,17 @@ def record_decision(batch, *, accepted: bool, user) -> None:
 
 
 def defect_catalogue(project, service_type: str) -> dict[str, Any]:
-    """The project's defect types of a service type, by code (``catalogue_ensure`` first)."""
-    from apps.inspections import services
+    """The project's defect types of a service type, by code."""
     from apps.inspections.models import DefectType
 
-    services.catalogue_ensure(project=project)
     return {d.code: d for d in DefectType.objects.filter(project=project, service_type=service_type, active=True)
             .select_related("check_item").order_by("order", "code")}
 
 
 def numeric_check_items(project, service_type: str) -> dict[str, Any]:
     """The project's numeric check items of a service type, by metric (first in order wins)."""
-    from apps.inspections import services
     from apps.inspections.models import CheckItem
 
-    services.catalogue_ensure(project=project)
     items: dict[str, Any] = {}
     for item in (CheckItem.objects.filter(project=project, service_type=service_type, active=True)
                  .exclude(metric="").order_by("order", "code")):

@@ -1,11 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from apps.core.admin import AuditedAdmin
 
 from .models import Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(SimpleHistoryAdmin):
+class NotificationAdmin(AuditedAdmin):
     list_display = ("recipient", "title", "kind", "project", "created_at", "read_at", "emailed_at")
     list_filter = ("kind",)
     search_fields = ("title", "key", "recipient__username", "recipient__name")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from apps.core.errors import DomainError
-from apps.core.history import current_context, history_context, save_with_history
+from apps.core.history import acting_user_id, current_context, history_context, save_with_history
 from apps.core.permissions import require
 
 from .models import Notification
@@ -167,10 +167,9 @@ def notify_many(*, messages: Iterable[Message], email: bool = True) -> list[Crea
     if not rows:
         return []
     ctx = current_context()
-    user = ctx.user if ctx else None
     params = {
         "now": timezone.now(),
-        "user_id": user.pk if user is not None and getattr(user, "is_authenticated", False) else None,
+        "user_id": acting_user_id(),
         "reason": (ctx.reason if ctx and ctx.reason else _("Notification sent")),
         "ip": ctx.ip if ctx else None,
     }

@@ -1,5 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from apps.core.admin import AuditedAdmin
 
 from .models import GateAttestation, Project, ProjectMember, StageTask
 
@@ -11,7 +12,7 @@ class ProjectMemberInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(AuditedAdmin):
     list_display = ("name", "contract_no", "client", "contractor", "phase", "risk_level", "confidentiality")
     list_filter = ("phase", "risk_level", "confidentiality")
     search_fields = ("name", "contract_no")
@@ -26,19 +27,19 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProjectMember)
-class ProjectMemberAdmin(SimpleHistoryAdmin):
+class ProjectMemberAdmin(AuditedAdmin):
     list_display = ("project", "user", "role", "is_active")
     list_filter = ("role", "is_active")
     autocomplete_fields = ["project", "user"]
 
 
 @admin.register(GateAttestation)
-class GateAttestationAdmin(SimpleHistoryAdmin):
+class GateAttestationAdmin(AuditedAdmin):
     list_display = ("project", "gate", "reference", "attested_by", "attested_at")
     readonly_fields = ("attested_by", "attested_at")
 
 
 @admin.register(StageTask)
-class StageTaskAdmin(SimpleHistoryAdmin):
+class StageTaskAdmin(AuditedAdmin):
     list_display = ("project", "step", "stage", "due_date")
     list_filter = ("stage",)

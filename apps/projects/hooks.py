@@ -41,6 +41,23 @@ def contract_signed_changed(*, project, user) -> None:
         hook(project=project, user=user)
 
 
+_service_types_changed: list[Callable] = []
+
+
+def on_service_types_changed(hook: Callable) -> Callable:
+    """``hook(project=project, user=user)`` after the project's service types changed (records kept
+    per service type, like the check-item catalogue, are added for a new type); inside the
+    update's transaction."""
+    if hook not in _service_types_changed:
+        _service_types_changed.append(hook)
+    return hook
+
+
+def service_types_changed(*, project, user) -> None:
+    for hook in list(_service_types_changed):
+        hook(project=project, user=user)
+
+
 # ---------------------------------------------------------------- history sources
 
 _history_sources: list[Callable] = []

@@ -119,6 +119,10 @@ def project_update(*, project: Project, user, expected_version: int, reason: str
             from .hooks import contract_signed_changed
 
             contract_signed_changed(project=locked, user=user)
+        if "service_types" in changed:
+            from .hooks import service_types_changed
+
+            service_types_changed(project=locked, user=user)
     return locked
 
 

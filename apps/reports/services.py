@@ -30,7 +30,8 @@ REQUEUE_AFTER = 300
 @dataclass
 class FormResult:
     pdf: bytes | None = None            # rendered now
-    rendition: FormRendition | None = None  # stored copy (ready) or being generated (pending)
+    rendition: FormRendition | None = None  # stored copy or the one being generated, if any
+    current: bool = False               # the stored copy is ready and matches the record
 
 
 def _rendition(spec: FormSpec, record) -> FormRendition | None:
@@ -39,15 +40,15 @@ def _rendition(spec: FormSpec, record) -> FormRendition | None:
 
 
 def form_get(*, spec: FormSpec, record, user) -> FormResult:
-    """The form for ``user`` (who may see the record): small forms rendered now; large ones from
-    the stored copy when it is current, otherwise queued for generation."""
+    """The form for ``user`` (who may see the record), without writing anything: small forms
+    rendered now; for large ones the stored copy and whether it is current. Asking for a large
+    form to be generated is a separate step (:func:`form_request`, a POST)."""
     if not spec.is_large(record):
         return FormResult(pdf=form_render(spec, record))
-    current = form_source_hash(spec, record)
     rendition = _rendition(spec, record)
-    if rendition and rendition.state == RenditionState.READY and rendition.source_hash == current:
-        return FormResult(rendition=rendition)
-    return FormResult(rendition=form_request(spec=spec, record=record, user=user, current=current))
+    current = bool(rendition and rendition.state == RenditionState.READY
+                   and rendition.source_hash == form_source_hash(spec, record))
+    return FormResult(rendition=rendition, current=current)
 
 
 def form_request(*, spec: FormSpec, record, user, current: str | None = None) -> FormRendition:

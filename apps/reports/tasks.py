@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext as _
 
 from apps.core.history import history_context
 
@@ -15,9 +16,9 @@ logger = logging.getLogger(__name__)
 def generate_form(*, code: str, content_type_id: int, object_id: int, user_id: int) -> str:
     """Generate one stored form. Takes ids, re-fetches, returns quietly when the record is gone;
     running it twice stores one file (the second run finds the copy current)."""
+    from .generation import form_generate
     from .models import FormRendition, RenditionState
     from .registry import forms
-    from .generation import form_generate
 
     spec = forms.get(code)
     user = get_user_model().objects.filter(pk=user_id).first()
@@ -32,7 +33,7 @@ def generate_form(*, code: str, content_type_id: int, object_id: int, user_id: i
             form_generate(spec=spec, record=record, user=user)
     except Exception as exc:  # keep the failure visible on the page, then let Celery log it
         logger.exception("generating form %s of %s #%s failed", code, content_type_id, object_id)
-        with history_context(user=user, reason="form generation failed"):
+        with history_context(user=user, reason=_("Form generation failed")):
             for rendition in FormRendition.objects.filter(content_type_id=content_type_id, object_id=object_id,
                                                           code=code):
                 rendition.state = RenditionState.FAILED

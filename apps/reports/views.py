@@ -11,7 +11,7 @@ from apps.projects.selectors import projects_visible_to
 
 from .models import RenditionState
 from .registry import forms
-from .services import form_get
+from .services import form_get, form_request
 
 
 def pdf_response(pdf: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
@@ -26,8 +26,9 @@ def pdf_response(pdf: bytes, filename: str, *, inline: bool = True) -> HttpRespo
 
 @login_required
 def form_pdf(request, code: str, object_id: int):
-    """A printable form of a record the user may see: the PDF now (small forms), the stored copy,
-    or a page saying it is being generated (large forms)."""
+    """A printable form of a record the user may see: the PDF now (small forms); for large forms
+    the stored copy when it is current, otherwise a page that asks for it to be generated (POST:
+    the generation is queued) or says that it is being generated. Reading writes nothing."""
     spec = forms.get(code)
     if spec is None:
         raise Http404
@@ -40,11 +41,17 @@ def form_pdf(request, code: str, object_id: int):
     hook = getattr(record, "can_view_form", None)
     if callable(hook) and not hook(request.user):
         raise Http404
+    if request.method == "POST":
+        if spec.is_large(record):
+            form_request(spec=spec, record=record, user=request.user)
+        return redirect(request.path)
     result = form_get(spec=spec, record=record, user=request.user)
     if result.pdf is not None:
         return pdf_response(result.pdf, spec.file_name(record))
     rendition = result.rendition
-    if rendition.state == RenditionState.READY:
+    if result.current:
         return redirect(reverse("attachments:download", args=[rendition.attachment_id]))
+    pending = rendition is not None and rendition.state == RenditionState.PENDING
     return render(request, "reports/form_pending.html", {"spec": spec, "record": record, "project": project,
-                                                         "rendition": rendition}, status=202)
+                                                         "rendition": rendition, "pending": pending},
+                  status=202 if pending else 200)

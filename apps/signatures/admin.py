@@ -1,24 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from apps.core.admin import ReadOnlyAdmin
 
 from .models import Signature, SignatureAttempt
 
 
-class _ReadOnlyAdmin(SimpleHistoryAdmin):
-    """Signatures are made only through the signing service and never changed: admin only reads."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Signature)
-class SignatureAdmin(_ReadOnlyAdmin):
+class SignatureAdmin(ReadOnlyAdmin):
     list_display = ("signed_at", "signer_name", "organization_name", "party", "meaning", "content_type", "object_id",
                     "project")
     list_filter = ("party", "meaning", "content_type")
@@ -26,6 +14,6 @@ class SignatureAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(SignatureAttempt)
-class SignatureAttemptAdmin(_ReadOnlyAdmin):
+class SignatureAttemptAdmin(ReadOnlyAdmin):
     list_display = ("attempted_at", "user", "outcome", "content_type", "object_id", "project", "ip")
     list_filter = ("outcome",)

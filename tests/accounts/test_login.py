@@ -56,3 +56,33 @@ def test_logging_in_notes_the_time_and_writes_no_history_row(client):
     user.refresh_from_db()
     assert user.last_login is not None
     assert user.history.count() == rows
+
+
+def test_an_idle_session_past_the_limit_must_log_in_again(client, settings):
+    import datetime as dt
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    user = UserFactory(username="idle")
+    client.post("/accounts/login/", {"username": "idle", "password": PASSWORD})
+    key = client.cookies["sessionid"].value
+    assert settings.SESSION_COOKIE_AGE <= 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    # Activity inside the limit keeps the session alive and moves its end forward.
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + dt.timedelta(minutes=1))
+    assert client.get("/projects/").status_code == 200
+    assert Session.objects.get(session_key=key).expire_date > timezone.now() + dt.timedelta(minutes=25)
+    # Idle past the limit: the next request is sent to the login page.
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    response = client.get("/projects/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert user.pk
+
+
+def test_a_deactivated_organisations_open_session_is_rejected(client):
+    user = UserFactory(username="org-gone")
+    client.force_login(user)
+    assert client.get("/projects/").status_code == 200
+    user.organization.is_active = False
+    user.organization.save()
+    assert client.get("/projects/").status_code in (302, 403)

@@ -66,6 +66,13 @@ def test_create_edit_import_special_submit_through_pages(ready, login):
     assert response.status_code == 302
     batch.refresh_from_db()
     assert batch.quantity == 2
+    # The import is a write path like the others (security row 15): one history row per imported
+    # item, naming the person who imported and a reason.
+    from apps.batches.models import BatchItem
+
+    imported = BatchItem.history.filter(batch_id=batch.pk, history_type="+")
+    assert imported.count() == 2
+    assert {(r.history_user, bool(r.history_change_reason)) for r in imported} == {(ready.pm, True)}
     response = c.post(reverse("batches:special_inspection", args=[batch.pk]),
                       {"date": timezone.localdate().isoformat(), "checked_count": "2", "nonconforming_count": "0",
                        "conclusion": "passed", "nonconforming_positions": "", "inspector": ready.special.pk})

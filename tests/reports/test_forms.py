@@ -59,9 +59,12 @@ def test_large_form_is_generated_by_a_task_and_stored_as_attachment(world, login
                                                                     django_capture_on_commit_callbacks):
     c = login(world.inspector)
     url = f"/reports/forms/project_history/{world.project.pk}/"
+    offer = c.get(url)  # reading asks nothing of the worker and writes nothing
+    assert offer.status_code == 200 and 'method="post"' in offer.content.decode()
+    assert not FormRendition.objects.exists()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        first = c.get(url)
-    assert first.status_code == 202 and len(callbacks) == 1
+        first = c.post(url)
+    assert first.status_code == 302 and first["Location"] == url and len(callbacks) == 1
     rendition = FormRendition.objects.get(code="project_history", object_id=world.project.pk)
     assert rendition.state == RenditionState.READY
     assert rendition.attachment.kind == "report" and rendition.attachment.object_id == world.project.pk
@@ -135,3 +138,19 @@ def test_a_pending_form_is_not_queued_again_on_every_look(world, large_history, 
     with django_capture_on_commit_callbacks() as again:
         form_request(spec=spec, record=world.project, user=world.lead)
     assert len(first) == 1 and again == []
+
+
+def test_a_regulator_may_ask_for_a_large_form_of_a_project_it_supervises(world, login, large_history,
+                                                                         django_capture_on_commit_callbacks):
+    c = login(world.regulator)
+    url = f"/reports/forms/project_history/{world.project.pk}/"
+    with django_capture_on_commit_callbacks(execute=False):
+        assert c.post(url).status_code == 302
+    pending = c.get(url)
+    assert pending.status_code == 202 and 'http-equiv="refresh"' in pending.content.decode()
+    assert FormRendition.objects.get(code="project_history").requested_by == world.regulator
+
+
+def test_an_outsider_cannot_ask_for_a_form(world, login, large_history):
+    assert login(world.outsider).post(f"/reports/forms/project_history/{world.project.pk}/").status_code == 404
+    assert not FormRendition.objects.exists()

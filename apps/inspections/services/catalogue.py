@@ -48,15 +48,16 @@ ITEM_FIELDS = ("service_type", "code", "name", "requirement", "method", "remark"
 DEFECT_FIELDS = ("service_type", "code", "name", "grade", "description", "order")
 
 
-def catalogue_ensure(*, project: Project) -> None:
+def catalogue_ensure(*, project: Project, user=None) -> None:
     """Give the project its own copy of the check items and defects of its service types (§7.2
     Tables 1–5 and defect lists; Annex B's cases for consulting/other). Idempotent: only the
-    templates not copied yet are copied, so the client lead's edits are kept; a service type
-    added to the project later gets its rows on the next call."""
+    templates not copied yet are copied, so the client lead's edits are kept. Called when the
+    project is created and when its service types change (``apps.projects.hooks``), as ``user``;
+    never from a page that only reads."""
     items, defects = _missing(project)
     if not items.exists() and not defects.exists():
         return
-    with transaction.atomic(), history_context(reason=_("Catalogue created from the standard's tables")):
+    with transaction.atomic(), history_context(user=user, reason=_("Catalogue created from the standard's tables")):
         lock(project)  # one copy at a time
         items, defects = _missing(project)
         taken = set(CheckItem.objects.filter(project=project).values_list("code", flat=True))
