@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.text import LineField
+
 from .enums import AttachmentKind
 from .validation import ALLOWED_EXTENSIONS
 
@@ -14,9 +16,9 @@ class AttachmentUploadForm(forms.Form):
                "accept": ",".join(f".{ext}" for ext in ALLOWED_EXTENSIONS)}))
     kind = forms.ChoiceField(label=_("kind"), choices=AttachmentKind.choices, initial=AttachmentKind.EVIDENCE,
                              widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
-    next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    next = LineField(required=False, max_length=2000, widget=forms.HiddenInput)
 
 
 class AttachmentRemoveForm(forms.Form):
-    reason = forms.CharField(label=_("reason"), max_length=1000, strip=True)
-    next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    reason = LineField(label=_("reason"), max_length=1000)
+    next = LineField(required=False, max_length=2000, widget=forms.HiddenInput)

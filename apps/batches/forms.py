@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.errors import DomainError
-from apps.core.forms import DateInput, StyledForm
+from apps.core.forms import DateField, DateInput, StyledForm
 from apps.core.text import LineField, TextField
 from apps.projects.enums import ServiceType
 
@@ -52,7 +52,7 @@ class ImportForm(StyledForm):
 
 
 class SpecialInspectionForm(StyledForm):
-    date = forms.DateField(label=_("date"), widget=DateInput())
+    date = DateField(label=_("date"), widget=DateInput())
     checked_count = forms.IntegerField(label=_("checked"), min_value=1, max_value=MAX_COUNT)
     nonconforming_count = forms.IntegerField(label=_("nonconforming"), min_value=0, max_value=MAX_COUNT, initial=0)
     conclusion = forms.ChoiceField(label=_("conclusion"), choices=InspectionConclusion.choices,
@@ -81,14 +81,14 @@ class SpecialInspectionForm(StyledForm):
 
 class SelfCheckForm(StyledForm):
     operator = forms.ModelChoiceField(label=_("operator"), queryset=None)
-    date = forms.DateField(label=_("date"), widget=DateInput())
+    date = DateField(label=_("date"), widget=DateInput())
     process_step = LineField(label=_("process step"), max_length=STEP_MAX,
                              widget=forms.TextInput(attrs={"list": "process-steps"}))
     output_count = forms.IntegerField(label=_("output"), min_value=0, max_value=MAX_COUNT)
     self_checked_count = forms.IntegerField(label=_("self-checked"), min_value=0, max_value=MAX_COUNT)
     nonconforming_count = forms.IntegerField(label=_("defects"), min_value=0, max_value=MAX_COUNT, initial=0,
                                              required=False)
-    findings = TextField(label=_("findings"), max_length=TEXT_MAX, required=False, widget=forms.TextInput)
+    findings = LineField(label=_("findings"), max_length=TEXT_MAX, required=False)
     batch = forms.ModelChoiceField(label=_("batch"), queryset=None, required=False)
 
     def __init__(self, *args, staff, batches, **kwargs):
@@ -103,13 +103,13 @@ class SelfCheckForm(StyledForm):
 class MutualCheckForm(StyledForm):
     producer = forms.ModelChoiceField(label=_("producer"), queryset=None)
     checker = forms.ModelChoiceField(label=_("checker"), queryset=None)
-    date = forms.DateField(label=_("date"), widget=DateInput())
+    date = DateField(label=_("date"), widget=DateInput())
     process_step = LineField(label=_("process step checked"), max_length=STEP_MAX,
                              widget=forms.TextInput(attrs={"list": "process-steps"}))
     checked_count = forms.IntegerField(label=_("checked"), min_value=1, max_value=MAX_COUNT)
     nonconforming_count = forms.IntegerField(label=_("nonconforming"), min_value=0, max_value=MAX_COUNT, initial=0,
                                              required=False)
-    findings = TextField(label=_("findings"), max_length=TEXT_MAX, required=False, widget=forms.TextInput)
+    findings = LineField(label=_("findings"), max_length=TEXT_MAX, required=False)
     batch = forms.ModelChoiceField(label=_("batch"), queryset=None, required=False)
 
     def __init__(self, *args, staff, batches, **kwargs):

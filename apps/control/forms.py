@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import DateInput, MultipleFileField
+from apps.core.forms import MAX_INT, DateField, DateInput, MultipleFileField, PasswordField
 from apps.core.forms import StyledForm as _Styled
 from apps.core.text import LineField, TextField
 from apps.projects.enums import RiskLevel
@@ -79,8 +79,8 @@ class ReasonForm(_Styled):
 class AssessmentForm(_Styled):
     trigger = forms.ChoiceField(label=_("trigger"), choices=[("", _("from the open requests")),
                                                               *AssessmentTrigger.choices], required=False)
-    assessed_on = forms.DateField(label=_("assessment date"), widget=DateInput(), required=False,
-                                  initial=timezone.localdate)
+    assessed_on = DateField(label=_("assessment date"), widget=DateInput(), required=False,
+                            initial=timezone.localdate)
     conclusion = TextField(label=_("conclusion"), max_length=TEXT_MAX, widget=_area(4))
     resulting_level = forms.ChoiceField(
         label=_("project risk level"), choices=[("", _("the highest level of the points")), *RiskLevel.choices],
@@ -108,8 +108,8 @@ class ChangeRequestForm(_Styled):
 class ChangeApproveForm(_Styled):
     opinion = TextField(label=_("client's opinion"), max_length=TEXT_MAX, widget=_area(), required=False)
     is_major = forms.BooleanField(label=_("major change (重大变更)"), required=False)
-    password = forms.CharField(label=_("your password (signature)"), widget=forms.PasswordInput,
-                               help_text=_("The approval is your written signature (批准)."))
+    password = PasswordField(label=_("your password (signature)"),
+                             help_text=_("The approval is your written signature (批准)."))
 
 
 class ChangeRejectForm(_Styled):
@@ -124,7 +124,7 @@ class NoteForm(_Styled):
 
 class MeetingForm(_Styled):
     kind = forms.ChoiceField(label=_("kind of meeting"), choices=MeetingKind.choices)
-    held_on = forms.DateField(label=_("date of the meeting"), widget=DateInput(), initial=timezone.localdate)
+    held_on = DateField(label=_("date of the meeting"), widget=DateInput(), initial=timezone.localdate)
     location = LineField(label=_("place"), max_length=200, required=False)
     chair = LineField(label=_("chaired by"), max_length=100)
     attendees = TextField(label=_("attendees"), max_length=TEXT_MAX, widget=_area(2))
@@ -140,7 +140,7 @@ class ActionItemForm(ProjectForm):
     description = TextField(label=_("action item"), max_length=TEXT_MAX, widget=_area(2))
     owner_party = forms.ChoiceField(label=_("responsible party"), choices=ActionOwnerParty.choices)
     owner = PersonChoiceField(label=_("responsible person"), queryset=None, required=False)
-    due_date = forms.DateField(label=_("due date"), widget=DateInput())
+    due_date = DateField(label=_("due date"), widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -162,41 +162,41 @@ class ReportTextsForm(_Styled):
 
 
 class ReportPrepareForm(ReportTextsForm):
-    period_start = forms.DateField(label=_("period from"), widget=DateInput())
-    period_end = forms.DateField(label=_("period to"), widget=DateInput())
+    period_start = DateField(label=_("period from"), widget=DateInput())
+    period_end = DateField(label=_("period to"), widget=DateInput())
     field_order = ["period_start", "period_end", "summary", "problems", "next_steps"]
 
 
 class ReportAcknowledgeForm(_Styled):
     comment = TextField(label=_("client's comments"), max_length=TEXT_MAX, widget=_area(), required=False)
-    next_report_due = forms.DateField(label=_("next report due by"), widget=DateInput(), required=False)
+    next_report_due = DateField(label=_("next report due by"), widget=DateInput(), required=False)
 
 
 # ---------------------------------------------------------------- progress plan
 
 class MilestoneForm(_Styled):
     name = LineField(label=_("stage"), max_length=200)
-    planned_start = forms.DateField(label=_("planned start"), widget=DateInput())
-    planned_end = forms.DateField(label=_("planned end"), widget=DateInput())
-    planned_quantity = forms.IntegerField(label=_("planned quantity"), min_value=0, required=False)
+    planned_start = DateField(label=_("planned start"), widget=DateInput())
+    planned_end = DateField(label=_("planned end"), widget=DateInput())
+    planned_quantity = forms.IntegerField(label=_("planned quantity"), min_value=0, max_value=MAX_INT, required=False)
 
 
 class MilestoneStartForm(_Styled):
-    actual_start = forms.DateField(label=_("actual start"), widget=DateInput(), initial=timezone.localdate)
+    actual_start = DateField(label=_("actual start"), widget=DateInput(), initial=timezone.localdate)
 
 
 class MilestoneProgressForm(_Styled):
-    actual_quantity = forms.IntegerField(label=_("quantity done"), min_value=0)
+    actual_quantity = forms.IntegerField(label=_("quantity done"), min_value=0, max_value=MAX_INT)
 
 
 class MilestoneCompleteForm(_Styled):
-    actual_end = forms.DateField(label=_("actual end"), widget=DateInput(), initial=timezone.localdate)
-    actual_quantity = forms.IntegerField(label=_("quantity done"), min_value=0, required=False)
+    actual_end = DateField(label=_("actual end"), widget=DateInput(), initial=timezone.localdate)
+    actual_quantity = forms.IntegerField(label=_("quantity done"), min_value=0, max_value=MAX_INT, required=False)
 
 
 class MilestoneHoldForm(_Styled):
     reason = TextField(label=_("quality reason"), max_length=TEXT_MAX, widget=_area())
-    new_planned_end = forms.DateField(label=_("new planned end"), widget=DateInput(), required=False)
+    new_planned_end = DateField(label=_("new planned end"), widget=DateInput(), required=False)
 
 
 class MilestoneResumeForm(_Styled):
@@ -211,7 +211,7 @@ class ImprovementForm(ProjectForm):
     target = TextField(label=_("improvement target"), max_length=TEXT_MAX, widget=_area(2))
     owner = PersonChoiceField(label=_("responsible person"), queryset=None)
     path = TextField(label=_("implementation path"), max_length=TEXT_MAX, widget=_area(4))
-    deadline = forms.DateField(label=_("completion deadline"), widget=DateInput())
+    deadline = DateField(label=_("completion deadline"), widget=DateInput())
     verification_method = TextField(label=_("verification method"), max_length=TEXT_MAX, widget=_area(2))
 
     def __init__(self, *args, **kwargs):
@@ -234,8 +234,8 @@ class VerifyForm(_Styled):
                                   widget=forms.RadioSelect)
     verification_record = TextField(label=_("verification record (验证记录)"), max_length=TEXT_MAX,
                                     widget=_area(4))
-    new_deadline = forms.DateField(label=_("new completion deadline"), widget=DateInput(), required=False,
-                                   help_text=_("Required when the plan did not take effect."))
+    new_deadline = DateField(label=_("new completion deadline"), widget=DateInput(), required=False,
+                             help_text=_("Required when the plan did not take effect."))
 
     def clean_effective(self) -> bool:
         return self.cleaned_data["effective"] == "yes"

@@ -4,12 +4,12 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import DateInput
+from apps.core.forms import DateField, DateInput
 from apps.core.text import LineField, TextField
 
 
 class DisclosureForm(forms.Form):
-    meeting_date = forms.DateField(label=_("meeting date"), widget=DateInput(attrs={"class": "form-control"}))
+    meeting_date = DateField(label=_("meeting date"), widget=DateInput(attrs={"class": "form-control"}))
     place = LineField(label=_("place"), max_length=200, widget=forms.TextInput(attrs={"class": "form-control"}))
     note = TextField(label=_("note"), max_length=5000, required=False,
                      widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import DateInput, MultipleFileField, StyledForm
+from apps.core.forms import DateField, DateInput, MultipleFileField, StyledForm
 from apps.core.text import LineField, TextField
 
 from .enums import CHECKS, Conclusion, Unit
@@ -21,7 +21,7 @@ class SubmitForm(StyledForm):
     batch_no = LineField(label=_("batch number"), max_length=64, required=False)
     quantity = forms.IntegerField(label=_("quantity"), min_value=1, max_value=10_000_000)
     unit = forms.ChoiceField(label=_("unit"), choices=Unit.choices)
-    batch_date = forms.DateField(label=_("date of the batch"), widget=DateInput())
+    batch_date = DateField(label=_("date of the batch"), widget=DateInput())
     self_check_result = TextField(label=_("contractor's self-check result"), max_length=TEXT_MAX,
                                   widget=forms.Textarea(attrs={"rows": 4}))
     contractor_verifiers = LineField(label=_("verifiers (contractor)"), max_length=200, required=False,
@@ -41,12 +41,12 @@ class VerifyForm(StyledForm):
     safety_reason = TextField(label=_("reason if failed"), max_length=TEXT_MAX, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
     conclusion = forms.ChoiceField(label=_("conclusion"), choices=Conclusion.choices, widget=forms.RadioSelect)
-    rectification_due = forms.DateField(label=_("rectification deadline"), required=False, widget=DateInput(),
-                                        help_text=_("Required when the batch failed."))
+    rectification_due = DateField(label=_("rectification deadline"), required=False, widget=DateInput(),
+                                  help_text=_("Required when the batch failed."))
     requirement = TextField(label=_("rectification requirement"), max_length=TEXT_MAX, required=False,
                             widget=forms.Textarea(attrs={"rows": 3}),
                             help_text=_("Required when the batch failed; printed on the work contact sheet."))
-    verified_on = forms.DateField(label=_("verification date"), required=False, widget=DateInput())
+    verified_on = DateField(label=_("verification date"), required=False, widget=DateInput())
     client_verifiers = LineField(label=_("verifiers (client)"), max_length=200, required=False,
                                  help_text=_("Names of the client's people at the verification; "
                                              "your name if left empty."))

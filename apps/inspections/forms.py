@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.accounts.models import User
-from apps.core.forms import DateInput, MultipleFileField
+from apps.core.forms import DateField, DateInput, MultipleFileField
 from apps.core.text import LineField, TextField
 from apps.projects.enums import ServiceType
 from apps.projects.models import ProjectMember
@@ -40,7 +40,7 @@ def client_inspectors(project):
 
 
 class PatrolForm(_Styled):
-    patrolled_on = forms.DateField(label=_("patrol date"), widget=DateInput())
+    patrolled_on = DateField(label=_("patrol date"), widget=DateInput())
     inspectors = forms.ModelMultipleChoiceField(label=_("inspectors"), queryset=User.objects.none(),
                                                 widget=forms.CheckboxSelectMultiple, required=False,
                                                 help_text=_("You, if none is chosen."))
@@ -64,7 +64,7 @@ class KeyNodeForm(_Styled):
     node_choice = forms.ChoiceField(label=_("key node"), required=False,
                                     help_text=_("A quality control point of the approved plan, or another node."))
     node_other = LineField(label=_("other node"), max_length=200, required=False)
-    checked_on = forms.DateField(label=_("check date"), widget=DateInput())
+    checked_on = DateField(label=_("check date"), widget=DateInput())
     inspector = forms.ModelChoiceField(label=_("inspector"), queryset=User.objects.none(), required=False,
                                        help_text=_("You, if none is chosen."))
     content = TextField(label=_("what was checked"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
@@ -168,11 +168,11 @@ YES_NO = [("", _("all")), ("1", _("with problems")), ("0", _("without problems")
 
 class LedgerFilterForm(_Styled):
     kind = forms.ChoiceField(label=_("kind"), choices=[("", _("all"))] + list(LedgerKind.choices), required=False)
-    date_from = forms.DateField(label=pgettext_lazy("date range", "from"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("to"), required=False, widget=DateInput())
+    date_from = DateField(label=pgettext_lazy("date range", "from"), required=False, widget=DateInput())
+    date_to = DateField(label=_("to"), required=False, widget=DateInput())
     inspector = forms.TypedChoiceField(label=_("inspector"), required=False, coerce=int, empty_value=None)
     batch = forms.IntegerField(label=_("batch id"), required=False, min_value=1, max_value=2**62)
-    q = forms.CharField(label=_("search"), max_length=100, required=False)
+    q = LineField(label=_("search"), max_length=100, required=False)
     problems = forms.ChoiceField(label=_("problems"), choices=YES_NO, required=False)
 
     def __init__(self, *args, inspectors=(), **kwargs):
@@ -183,9 +183,6 @@ class LedgerFilterForm(_Styled):
         data = super().clean()
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end date is before the start date."))
-        q = data.get("q") or ""
-        if "\x00" in q:
-            self.add_error("q", _("The search contains a character that is not allowed."))
         return data
 
     def filters(self):

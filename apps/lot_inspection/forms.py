@@ -50,12 +50,24 @@ def _row(data: dict, metrics: list[str]) -> RowInput:
         raise RowsError(_("The rows sent are not valid."))
     measurements = {str(k): v for k, v in measurements.items() if k in metrics and str(v if v is not None else "")}
     note = data.get("note") or ""
-    if not isinstance(note, str) or len(note) > NOTE_MAX:
+    if not isinstance(note, str):
+        raise RowsError(_("The rows sent are not valid."))
+    if len(note) > NOTE_MAX:
         raise RowsError(_("A note is too long (at most %(n)d characters).") % {"n": NOTE_MAX})
     version = data.get("version")
     return RowInput(label=_("position %(n)s") % {"n": data.get("position", item_id)}, item_id=item_id,
                     result=result, defects=parse_codes(data.get("defects")), measurements=measurements, note=note,
                     version=None if version in (None, "") else _int(version))
+
+
+def _has_lone_surrogate(data) -> bool:
+    """JSON may escape half a UTF-16 pair (``"\\ud800"``): such a string can be neither stored nor
+    shown on a page (the messages repeat codes and labels), so the whole payload is refused."""
+    try:
+        json.dumps(data, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def rows_from_post(post, metrics: list[str]) -> list[RowInput]:
@@ -70,7 +82,7 @@ def rows_from_post(post, metrics: list[str]) -> list[RowInput]:
             data = json.loads(payload)
         except ValueError:
             raise RowsError(_("The rows sent are not valid.")) from None
-        if not isinstance(data, list):
+        if not isinstance(data, list) or _has_lone_surrogate(data):
             raise RowsError(_("The rows sent are not valid."))
         if len(data) > MAX_ROWS:
             raise RowsError(_("Too many rows at once (at most %(n)d).") % {"n": MAX_ROWS})

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from apps.core.errors import DomainError
+from apps.core.text import clean_line
 from apps.inspections.enums import DefectGrade
 
 from . import integration
@@ -120,10 +122,12 @@ def resolve_row(row: RowInput, item: SampledItem, *, catalogue: dict, numeric: d
 
 
 def _note(row: RowInput, item: SampledItem) -> str:
-    note = item.note if row.note is None else str(row.note).strip()
-    if len(note) > NOTE_MAX or "\x00" in note:
-        raise RowRefused(_("the note is too long (at most %(n)d characters)") % {"n": NOTE_MAX})
-    return note
+    if row.note is None:
+        return item.note
+    try:  # one line, as on the entry page (NUL, line breaks and lone surrogates refused)
+        return clean_line(str(row.note), field="note", label=_("note"), required=False, max_length=NOTE_MAX)
+    except DomainError as exc:
+        raise RowRefused(exc.message) from None
 
 
 def _defect_types(row: RowInput, catalogue: dict) -> list:

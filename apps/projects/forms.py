@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.enums import OrgKind, ProjectRole
 from apps.accounts.models import Organization
-from apps.core.forms import DateInput
-from apps.core.text import validate_multi_line, validate_single_line
+from apps.core.forms import DateInput, VersionField, kit_formfield
+from apps.core.text import LineField, TextField
 
 from .enums import ServiceType
 from .models import Project
@@ -20,10 +20,11 @@ class ProjectForm(forms.ModelForm):
 
     service_types = forms.MultipleChoiceField(label=_("service types"), choices=ServiceType.choices,
                                               widget=forms.CheckboxSelectMultiple)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = Project
+        formfield_callback = kit_formfield
         fields = ["name", "contract_no", "contractor", "service_types", "risk_level", "confidentiality",
                   "contract_signed_on", "start_date", "end_date", "quality_threshold", "warranty_months",
                   "description"]
@@ -39,9 +40,6 @@ class ProjectForm(forms.ModelForm):
         self.fields["contractor"].queryset = Organization.objects.filter(kind=OrgKind.CONTRACTOR, is_active=True)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
-        for name in ("name", "contract_no"):
-            self.fields[name].validators.append(validate_single_line)
-        self.fields["description"].validators.append(validate_multi_line)
         for name, field in self.fields.items():
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple):
@@ -84,19 +82,19 @@ class MemberAddForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("reason"), max_length=1000,
-                             widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = TextField(label=_("reason"), max_length=1000,
+                       widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+    version = VersionField()
 
 
 class OptionalReasonForm(ReasonForm):
-    reason = forms.CharField(label=_("note"), max_length=1000, required=False,
-                             widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+    reason = TextField(label=_("note"), max_length=1000, required=False,
+                       widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
 
 
 class AttestationForm(forms.Form):
-    gate = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    reference = forms.CharField(label=_("paper record reference"), max_length=200,
-                                widget=forms.TextInput(attrs={"class": "form-control"}))
-    note = forms.CharField(label=_("note"), max_length=2000, required=False,
-                           widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+    gate = LineField(widget=forms.HiddenInput, max_length=64)
+    reference = LineField(label=_("paper record reference"), max_length=200,
+                          widget=forms.TextInput(attrs={"class": "form-control"}))
+    note = TextField(label=_("note"), max_length=2000, required=False,
+                     widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))

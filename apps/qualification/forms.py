@@ -3,9 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import DateInput, kit_formfield
 from apps.core.text import TextField
 from apps.projects.enums import ServiceType
-from apps.projects.forms import DateInput
 
 from .enums import DocumentKind
 from .models import QualificationDocument
@@ -33,6 +33,7 @@ class DocumentForm(forms.ModelForm):
     class Meta:
         model = QualificationDocument
         fields = ["kind", "number", "issuer", "scope", "service_types", "valid_from", "valid_until"]
+        formfield_callback = kit_formfield
         widgets = {"valid_from": DateInput(), "valid_until": DateInput(),
                    "scope": forms.Textarea(attrs={"rows": 3})}
 

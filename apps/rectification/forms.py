@@ -7,7 +7,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import DateInput, MultipleFileField, StyledForm
+from apps.core.forms import (
+    DateField,
+    DateInput,
+    DateTimeField,
+    MultipleFileField,
+    StyledForm,
+    VersionField,
+)
 from apps.core.text import LineField, TextField
 
 from .enums import IncidentCategory, Severity, TicketSource
@@ -18,7 +25,7 @@ PASS_FAIL = [("pass", _("Passed: the problem is rectified")), ("fail", _("Failed
 
 class TicketForm(StyledForm):
     source = forms.ChoiceField(label=_("source of the problem"), choices=TicketSource.choices)
-    found_on = forms.DateField(label=_("date found"), widget=DateInput())
+    found_on = DateField(label=_("date found"), widget=DateInput())
     severity = forms.ChoiceField(label=_("severity"), choices=Severity.choices, initial=Severity.GENERAL)
     title = LineField(label=_("problem in brief"), max_length=TITLE_MAX)
     description = TextField(label=_("description of the problem"), max_length=3 * TEXT_MAX,
@@ -26,7 +33,7 @@ class TicketForm(StyledForm):
     requirement = TextField(label=_("rectification requirement"), max_length=TEXT_MAX,
                             widget=forms.Textarea(attrs={"rows": 3}),
                             help_text=_("What must be done and to which standard (§5.2.3)."))
-    due_date = forms.DateField(label=_("rectification deadline"), widget=DateInput())
+    due_date = DateField(label=_("rectification deadline"), widget=DateInput())
     responsible_unit = LineField(label=_("responsible unit"), max_length=TITLE_MAX, required=False,
                                  help_text=_("The contractor if left empty."))
     note = LineField(label=_("remarks"), max_length=500, required=False)
@@ -38,13 +45,13 @@ class AnswerForm(StyledForm):
                          widget=forms.Textarea(attrs={"rows": 4}))
     result = TextField(label=_("rectification result"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
     files = MultipleFileField(label=_("evidence of the rectification"))
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
 
 class ReasonForm(StyledForm):
     reason = TextField(label=_("reason"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}),
                        error_messages={"required": _("Give a reason.")})
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
 
 class ResumeForm(ReasonForm):
@@ -55,14 +62,14 @@ class ResumeForm(ReasonForm):
 class ReviewForm(StyledForm):
     verdict = forms.ChoiceField(label=_("review result"), choices=PASS_FAIL, widget=forms.RadioSelect)
     opinion = TextField(label=_("review opinion"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
-    new_due_date = forms.DateField(label=_("new rectification deadline (if failed)"), widget=DateInput(),
-                                   required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    new_due_date = DateField(label=_("new rectification deadline (if failed)"), widget=DateInput(),
+                             required=False)
+    version = VersionField()
 
 
 class ComplaintForm(StyledForm):
     complainant = LineField(label=_("complainant"), max_length=TITLE_MAX)
-    received_on = forms.DateField(label=_("received on"), widget=DateInput())
+    received_on = DateField(label=_("received on"), widget=DateInput())
     channel = LineField(label=_("channel of the complaint"), max_length=100, required=False,
                         help_text=_("e.g. letter, telephone, visit, online"))
     content = TextField(label=_("content of the complaint"), max_length=3 * TEXT_MAX,
@@ -70,17 +77,17 @@ class ComplaintForm(StyledForm):
     severity = forms.ChoiceField(label=_("severity"), choices=Severity.choices, initial=Severity.GENERAL)
     requirement = TextField(label=_("rectification requirement"), max_length=TEXT_MAX,
                             widget=forms.Textarea(attrs={"rows": 3}))
-    due_date = forms.DateField(label=_("rectification deadline"), widget=DateInput())
+    due_date = DateField(label=_("rectification deadline"), widget=DateInput())
     files = MultipleFileField(label=_("attachments"))
 
 
 class IncidentForm(StyledForm):
     category = forms.ChoiceField(label=_("kind of incident"), choices=IncidentCategory.choices)
     title = LineField(label=_("incident in brief"), max_length=TITLE_MAX)
-    occurred_at = forms.DateTimeField(label=_("occurred at"),
-                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
-                                                                 format="%Y-%m-%dT%H:%M"),
-                                      input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"])
+    occurred_at = DateTimeField(label=_("occurred at"),
+                                widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                           format="%Y-%m-%dT%H:%M"),
+                                input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"])
     description = TextField(label=_("what happened"), max_length=3 * TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
     scale = TextField(label=_("scale and impact"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}),
                       help_text=_("What and how much is affected: records, files, people, systems."))
@@ -108,7 +115,7 @@ class SuspendForm(StyledForm):
                        error_messages={"required": _("A reason is required to suspend the project.")})
     report_to_regulator = forms.BooleanField(label=_("report to the regulator (major case)"), required=False,
                                              initial=True)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
 
 class ReportForm(StyledForm):
@@ -122,4 +129,4 @@ class SettingsForm(StyledForm):
                                                   "ground for suspension."))
     default_days = forms.IntegerField(label=_("default rectification period (working days)"), min_value=1,
                                       max_value=60)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()

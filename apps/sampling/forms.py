@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import VersionField
 from apps.core.text import TextField
 from apps.projects.enums import ServiceType
 
@@ -48,7 +49,7 @@ class SettingsForm(_Styled):
     high_risk_floor_rate_ordinary = _rate_field("high_risk_floor_rate_ordinary")
     high_risk_floor_rate_classified = _rate_field("high_risk_floor_rate_classified")
     reduced_allowed = forms.BooleanField(label=_("reduced inspection allowed"), required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = VersionField(required=True)
 
     @classmethod
     def initial_from(cls, settings: SamplingSettings) -> dict:
@@ -67,12 +68,12 @@ class SettingsForm(_Styled):
 class ApproveReducedForm(_Styled):
     production_steady = forms.BooleanField(label=_("Production is at a steady rate"), required=True)
     reason = TextField(label=_("note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = VersionField(required=True)
 
 
 class ReasonForm(_Styled):
     reason = TextField(label=_("reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = VersionField(required=True)
 
 
 class PlanPreviewForm(_Styled):

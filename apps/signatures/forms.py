@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.enums import Party
+from apps.core.forms import PasswordField
 
 from .enums import SignatureMeaning
 
@@ -13,9 +14,9 @@ class SignForm(forms.Form):
 
     party = forms.ChoiceField(label=_("sign for"), choices=Party.choices)
     meaning = forms.ChoiceField(label=_("meaning of signature"), choices=SignatureMeaning.choices)
-    password = forms.CharField(label=_("your password"), strip=False, max_length=256,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-                               help_text=_("Signing needs your password again."))
+    password = PasswordField(label=_("your password"), max_length=256,
+                             widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+                             help_text=_("Signing needs your password again."))
 
     def __init__(self, *args, parties: list[str] | None = None, meanings: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)

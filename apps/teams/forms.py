@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.enums import CONTRACTOR_ROLES, ProjectRole
-from apps.core.forms import DateInput
-from apps.core.text import TextField
+from apps.core.forms import DateField, DateInput, kit_formfield
+from apps.core.text import LineField, TextField
 
 from .enums import ChangeStatus, FilingStatus
 from .models import Equipment, StaffFiling
@@ -27,6 +27,7 @@ class StaffFilingForm(forms.ModelForm):
     class Meta:
         model = StaffFiling
         fields = ["person", "role", *FILING_FIELDS]
+        formfield_callback = kit_formfield
         widgets = {"cert_valid_from": DateInput, "cert_valid_until": DateInput,
                    "confidentiality_signed_on": DateInput}
 
@@ -51,6 +52,7 @@ class EquipmentForm(forms.ModelForm):
     class Meta:
         model = Equipment
         fields = list(EQUIPMENT_FIELDS)
+        formfield_callback = kit_formfield
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,7 +68,7 @@ class StaffChangeForm(forms.Form):
     incoming = forms.ModelChoiceField(queryset=StaffFiling.objects.none(), label=_("replacement"),
                                       help_text=_("File the replacement first; their filing appears here."))
     reason = TextField(label=_("reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    planned_date = forms.DateField(label=_("planned date"), widget=DateInput)
+    planned_date = DateField(label=_("planned date"), widget=DateInput)
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,8 +80,8 @@ class StaffChangeForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = TextField(label=_("reason"), max_length=2000, widget=forms.TextInput)
+    reason = LineField(label=_("reason"), max_length=2000)
 
 
 class NoteForm(forms.Form):
-    note = TextField(label=_("note"), max_length=2000, required=False, widget=forms.TextInput)
+    note = LineField(label=_("note"), max_length=2000, required=False)

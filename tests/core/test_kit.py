@@ -191,3 +191,49 @@ def rf_with_messages():
     request.session = SessionStore()
     request._messages = FallbackStorage(request)
     return request
+
+
+# ---------------------------------------------------------------- what PostgreSQL cannot store; form fields
+
+def test_a_nul_or_a_lone_surrogate_is_refused_once_with_its_own_message():
+    from django.core.exceptions import ValidationError
+
+    from apps.core.forms import PasswordField
+
+    for field in (LineField(), TextField(), PasswordField()):
+        for bad, code in (("a\x00b", "null_characters_not_allowed"), ("a\ud800b", "invalid_character")):
+            with pytest.raises(ValidationError) as exc:
+                field.clean(bad)
+            assert [e.code for e in exc.value.error_list] == [code]
+    assert PasswordField().clean(" a\r\nb ") == " a\r\nb "  # a password is kept as typed
+    with pytest.raises(DomainError) as exc:
+        clean_text("a\udfffb", field="d", label="描述", max_length=100)
+    assert exc.value.field == "d" and "描述" in exc.value.message
+
+
+def test_kit_dates_and_versions_are_bounded():
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+
+    from apps.core.forms import LATEST_DATE, DateField, DateTimeField, VersionField
+
+    assert DateField().clean("2026-12-31") == dt.date(2026, 12, 31)
+    assert DateField().widget.attrs["max"] == LATEST_DATE.isoformat()
+    for field, bad in ((DateField(), "9999-12-31"), (DateField(), "0001-01-01"),
+                       (DateTimeField(), "0001-01-01 00:00"), (VersionField(), "9" * 40), (VersionField(), "-1")):
+        with pytest.raises(ValidationError):
+            field.clean(bad)
+
+
+def test_kit_formfield_gives_a_model_form_the_kit_fields():
+    from django import forms
+
+    from apps.core.forms import DateField, kit_formfield
+    from apps.teams.models import StaffFiling
+
+    fields = forms.modelform_factory(StaffFiling, fields=["post", "cert_valid_from", "years_experience",
+                                                           "cert_level"], formfield_callback=kit_formfield).base_fields
+    assert isinstance(fields["post"], LineField) and isinstance(fields["cert_valid_from"], DateField)
+    assert (fields["years_experience"].min_value, fields["years_experience"].max_value) == (0, 60)
+    assert isinstance(fields["cert_level"], forms.TypedChoiceField)
