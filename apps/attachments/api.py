@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import logging
 
+import django_filters
+from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,6 +31,8 @@ from rest_framework.response import Response
 
 from apps.core.permissions import allowed
 from apps.core.rest.base import ApiViewSet, api_schema
+from apps.core.rest.fields import TextField
+from apps.core.rest.filters import ApiFilterSet
 from apps.core.rest.serializers import UserRefSerializer
 from apps.projects.rest import ProjectScopedMixin
 
@@ -115,18 +120,44 @@ class AttachmentUploadSerializer(RecordRefInputSerializer):
 
 
 class AttachmentRemoveSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=REASON_MAX_LENGTH,
-                                   help_text=gettext_lazy("Why the attachment is removed; kept in the history."))
+    reason = TextField(max_length=REASON_MAX_LENGTH,
+                       help_text=gettext_lazy("Why the attachment is removed; kept in the history."))
 
 
 REASON_PARAMETER = OpenApiParameter("reason", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False,
                                     description="Why the attachment is removed (or send it in the body).")
-RECORD_PARAMETERS = [
-    OpenApiParameter("record_type", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False,
-                     description="Only files of records of this type (app_label.model)."),
-    OpenApiParameter("object_id", OpenApiTypes.INT, OpenApiParameter.QUERY, required=False,
-                     description="Only files of the record with this id (with record_type)."),
-]
+
+
+class RecordRefForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("record_type")) != (data.get("object_id") is not None):
+            raise forms.ValidationError(_("Send both record_type and object_id, or neither to use the project itself."))
+        return data
+
+
+class AttachmentFilter(ApiFilterSet):
+    """Only the files of one record: ``record_type`` (app_label.model) and ``object_id``, both."""
+
+    record_type = django_filters.CharFilter(
+        method="filter_record", max_length=201,
+        validators=[RegexValidator(RECORD_TYPE_REGEX, gettext_lazy("Give the record type as app_label.model."))])
+    object_id = django_filters.NumberFilter(
+        method="filter_record", decimal_places=0,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_OBJECT_ID)])
+
+    class Meta:
+        model = Attachment
+        fields = ["record_type", "object_id"]
+        form = RecordRefForm
+
+    def filter_record(self, queryset, name, value):
+        data = self.form.cleaned_data
+        if name == "object_id" or not data.get("record_type"):
+            return queryset
+        app_label, model = data["record_type"].split(".", 1)
+        return queryset.filter(content_type__app_label=app_label, content_type__model=model,
+                               object_id=int(data["object_id"]))
 
 
 # ---------------------------------------------------------------- viewset
@@ -138,6 +169,7 @@ class AttachmentViewSet(ProjectScopedMixin, ApiViewSet):
     client lead removes."""
 
     serializer_class = AttachmentSerializer
+    filterset_class = AttachmentFilter
     http_method_names = ["get", "post", "delete", "head", "options"]
 
     def get_parsers(self):
@@ -182,15 +214,9 @@ class AttachmentViewSet(ProjectScopedMixin, ApiViewSet):
             raise NotFound
         return record
 
-    @api_schema(summary="The project's files (metadata), newest first", parameters=RECORD_PARAMETERS)
+    @api_schema(summary="The project's files (metadata), newest first")
     def list(self, request, project_pk=None):
-        qs = self.get_queryset()  # first: 404 for a project the user may not see
-        params = RecordRefInputSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        if "record_type" in params.validated_data:
-            app_label, model = params.validated_data["record_type"].split(".", 1)
-            qs = qs.filter(content_type__app_label=app_label, content_type__model=model,
-                           object_id=params.validated_data["object_id"])
+        qs = self.filter_queryset(self.get_queryset())  # the project first: 404 for one the user may not see
         attachments = selectors.downloadable(request.user, qs.order_by("-uploaded_at", "-pk"))
         for attachment in attachments:
             attachment.project = self.project
@@ -216,18 +242,14 @@ class AttachmentViewSet(ProjectScopedMixin, ApiViewSet):
         return Response(self.get_serializer(attachment).data, status=status.HTTP_201_CREATED)
 
     @api_schema(summary="Remove a file (uploader or client lead; the file stays in storage and history)",
-                request=AttachmentRemoveSerializer, parameters=[REASON_PARAMETER], responses=AttachmentSerializer)
+                request=AttachmentRemoveSerializer, parameters=[REASON_PARAMETER],
+                responses={200: AttachmentSerializer})
     def destroy(self, request, project_pk=None, pk=None):
         attachment = self.get_object()
         self.require("attachments.can_remove_attachment", attachment,
                      _("Only the uploader or the client project lead can remove this attachment."))
-        reason = request.data.get("reason") if isinstance(request.data, dict) else None
-        if reason is None:
-            reason = request.query_params.get("reason")
-        data = AttachmentRemoveSerializer(data={} if reason is None else {"reason": reason})
-        data.is_valid(raise_exception=True)
         removed = services.attachment_remove(attachment=attachment, user=request.user,
-                                             reason=data.validated_data["reason"])
+                                             reason=self.reason(AttachmentRemoveSerializer))
         removed.project = self.project
         return Response(self.get_serializer(removed).data)
 

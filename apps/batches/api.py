@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import django_filters
 from django.utils.translation import gettext as _
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -26,7 +27,8 @@ from rest_framework.response import Response
 from apps.core.errors import DomainError
 from apps.core.rest.actions import transition_action
 from apps.core.rest.base import ApiViewSet, api_schema
-from apps.core.rest.fields import LineField, TextField
+from apps.core.rest.fields import DateField, IdField, LineField, TextField, VersionField
+from apps.core.rest.filters import ApiFilterSet, BooleanFilter
 from apps.core.rest.serializers import UserRefSerializer
 from apps.projects.enums import ServiceType
 from apps.projects.rest import ProjectScopedMixin
@@ -143,7 +145,7 @@ class ItemInSerializer(serializers.Serializer):
 class ItemsInSerializer(serializers.Serializer):
     items = ItemInSerializer(many=True, required=False)
     file = serializers.FileField(required=False)
-    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+    version = VersionField(required=False, allow_null=True, default=None)
 
     def validate_items(self, value):
         if len(value) > MAX_ROWS:
@@ -157,37 +159,67 @@ class ItemsInSerializer(serializers.Serializer):
 
 
 class SpecialInspectionInSerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = DateField()
     checked_count = serializers.IntegerField(min_value=1, max_value=MAX_COUNT)
     nonconforming_count = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False, default=0)
     conclusion = serializers.ChoiceField(choices=InspectionConclusion.choices)
     findings = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
     nonconforming_positions = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_COUNT),
                                                     required=False, default=list, max_length=MAX_ROWS)
-    inspector = serializers.IntegerField(required=False, allow_null=True, default=None,
-                                         help_text="User id of the special inspector; you when omitted.")
+    inspector = IdField(required=False, allow_null=True, default=None,
+                        help_text="User id of the special inspector; you when omitted.")
 
 
 class SelfCheckInSerializer(serializers.Serializer):
-    operator = serializers.IntegerField(help_text="User id of the operator (filed, approved contractor staff).")
-    date = serializers.DateField()
+    operator = IdField(help_text="User id of the operator (filed, approved contractor staff).")
+    date = DateField()
     process_step = LineField(max_length=STEP_MAX)
     output_count = serializers.IntegerField(min_value=0, max_value=MAX_COUNT)
     self_checked_count = serializers.IntegerField(min_value=0, max_value=MAX_COUNT)
     nonconforming_count = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False, default=0)
     findings = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
-    batch = serializers.IntegerField(required=False, allow_null=True, default=None)
+    batch = IdField(required=False, allow_null=True, default=None)
 
 
 class MutualCheckInSerializer(serializers.Serializer):
-    producer = serializers.IntegerField()
-    checker = serializers.IntegerField()
-    date = serializers.DateField()
+    producer = IdField()
+    checker = IdField()
+    date = DateField()
     process_step = LineField(max_length=STEP_MAX)
     checked_count = serializers.IntegerField(min_value=1, max_value=MAX_COUNT)
     nonconforming_count = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False, default=0)
     findings = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
-    batch = serializers.IntegerField(required=False, allow_null=True, default=None)
+    batch = IdField(required=False, allow_null=True, default=None)
+
+
+class ItemsReplacedSerializer(serializers.Serializer):
+    batch = BatchSerializer()
+    imported = serializers.IntegerField(help_text="How many items the batch now has.")
+
+
+# ---------------------------------------------------------------- filters
+
+
+class BatchFilter(ApiFilterSet):
+    status = django_filters.ChoiceFilter(choices=BatchStatus.choices)
+    service_type = django_filters.ChoiceFilter(choices=ServiceType.choices)
+
+    class Meta:
+        model = Batch
+        fields = ["status", "service_type"]
+
+
+class CheckDatesFilter(ApiFilterSet):
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+
+
+class SelfCheckFilter(CheckDatesFilter):
+    incomplete = BooleanFilter(method="filter_incomplete")
+
+    def filter_incomplete(self, queryset, name, value):
+        incomplete = selectors.incomplete(queryset)
+        return incomplete if value else queryset.exclude(pk__in=incomplete.values("pk"))
 
 
 # ---------------------------------------------------------------- helpers
@@ -217,6 +249,7 @@ def _batch_ref(user, project, batch_id):
 
 class BatchViewSet(ProjectScopedMixin, ApiViewSet):
     serializer_class = BatchSerializer
+    filterset_class = BatchFilter
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
@@ -232,18 +265,7 @@ class BatchViewSet(ProjectScopedMixin, ApiViewSet):
 
     @api_schema(summary="Batches of the project (the client does not see contractor drafts)")
     def list(self, request, project_pk=None):
-        qs = self.get_queryset()
-        status_ = request.query_params.get("status")
-        if status_:
-            if status_ not in BatchStatus.values:
-                raise DomainError(_("Unknown status."), field="status")
-            qs = qs.filter(status=status_)
-        service_type = request.query_params.get("service_type")
-        if service_type:
-            if service_type not in ServiceType.values:
-                raise DomainError(_("Unknown service type."), field="service_type")
-            qs = qs.filter(service_type=service_type)
-        page = self.paginate_queryset(qs)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @api_schema(summary="One batch", responses=BatchDetailSerializer)
@@ -267,9 +289,10 @@ class BatchViewSet(ProjectScopedMixin, ApiViewSet):
         status=status.HTTP_201_CREATED,
         summary="Resubmit a not-accepted batch after rectification: a new draft (contractor PM)")
 
-    @api_schema(summary="The item list (GET) or replace it (POST: JSON items or a .xlsx/.csv file, all or nothing)",
-                request=ItemsInSerializer, responses=BatchItemSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @api_schema(methods=["GET"], summary="The item list, by position", responses=BatchItemSerializer(many=True))
+    @api_schema(methods=["POST"], summary="Replace the item list (JSON items or a .xlsx/.csv file, all or nothing)",
+                request=ItemsInSerializer, responses={201: ItemsReplacedSerializer})
+    @action(detail=True, methods=["get", "post"], filterset_class=None)
     def items(self, request, project_pk=None, pk=None):
         batch = self.get_object()
         if request.method == "GET":
@@ -291,9 +314,12 @@ class BatchViewSet(ProjectScopedMixin, ApiViewSet):
         return Response({"batch": self.get_serializer(batch).data, "imported": batch.quantity},
                         status=status.HTTP_201_CREATED)
 
-    @api_schema(summary="Special inspections of the batch (GET) or record one (POST)",
-                request=SpecialInspectionInSerializer, responses=SpecialInspectionSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="special-inspections")
+    @api_schema(methods=["GET"], summary="Special inspections of the batch",
+                responses=SpecialInspectionSerializer(many=True))
+    @api_schema(methods=["POST"], summary="Record a special inspection of the batch",
+                request=SpecialInspectionInSerializer, responses={201: SpecialInspectionSerializer})
+    @action(detail=True, methods=["get", "post"], url_path="special-inspections", pagination_class=None,
+            filterset_class=None)
     def special_inspections(self, request, project_pk=None, pk=None):
         batch = self.get_object()
         if request.method == "GET":
@@ -312,34 +338,19 @@ class BatchViewSet(ProjectScopedMixin, ApiViewSet):
 class _CheckViewSet(ProjectScopedMixin, ApiViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
-    def _filtered(self, qs):
-        for name in ("date_from", "date_to"):
-            value = self.request.query_params.get(name)
-            if value:
-                import datetime as dt
-
-                try:
-                    day = dt.date.fromisoformat(value)
-                except ValueError:
-                    raise DomainError(_("Give dates as YYYY-MM-DD."), field=name) from None
-                qs = qs.filter(date__gte=day) if name == "date_from" else qs.filter(date__lte=day)
-        return qs.order_by("-date", "-pk")
-
 
 class SelfCheckViewSet(_CheckViewSet):
     serializer_class = SelfCheckSerializer
+    filterset_class = SelfCheckFilter
 
     def get_queryset(self):
         if self.is_schema_generation:
             return SelfCheck.objects.none()
-        return self._filtered(selectors.self_checks_of_project(self.project))
+        return selectors.self_checks_of_project(self.project).order_by("-date", "-pk")
 
-    @api_schema(summary="Self-checks of the project (filters date_from, date_to, incomplete=true)")
+    @api_schema(summary="Self-checks of the project (filters date_from, date_to, incomplete)")
     def list(self, request, project_pk=None):
-        qs = self.get_queryset()
-        if request.query_params.get("incomplete") == "true":
-            qs = qs.filter(pk__in=selectors.incomplete_self_checks(self.project).values("pk"))
-        page = self.paginate_queryset(qs)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @api_schema(summary="Record a self-check (an operator their own; PM or special inspector any)",
@@ -357,15 +368,16 @@ class SelfCheckViewSet(_CheckViewSet):
 
 class MutualCheckViewSet(_CheckViewSet):
     serializer_class = MutualCheckSerializer
+    filterset_class = CheckDatesFilter
 
     def get_queryset(self):
         if self.is_schema_generation:
             return MutualCheck.objects.none()
-        return self._filtered(selectors.mutual_checks_of_project(self.project))
+        return selectors.mutual_checks_of_project(self.project).order_by("-date", "-pk")
 
     @api_schema(summary="Mutual checks of the project (filters date_from, date_to)")
     def list(self, request, project_pk=None):
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @api_schema(summary="Record a mutual check (checker ≠ producer)", request=MutualCheckInSerializer,

@@ -77,10 +77,13 @@ def mutual_checks_of_project(project: Project) -> QuerySet[MutualCheck]:
     return project.mutual_checks.select_related("producer", "checker", "batch", "recorded_by")
 
 
+def incomplete(checks: QuerySet[SelfCheck]) -> QuerySet[SelfCheck]:
+    """§6.2.1 a): operators check 100 % of each day's output; the self-checks of days when they did not."""
+    return checks.filter(self_checked_count__lt=F("output_count"))
+
+
 def incomplete_self_checks(project: Project) -> QuerySet[SelfCheck]:
-    """§6.2.1 a): operators check 100 % of each day's output; the days when they did not."""
-    return self_checks_of_project(project).filter(self_checked_count__lt=F("output_count")).order_by(
-        "-date", "operator__name")
+    return incomplete(self_checks_of_project(project)).order_by("-date", "operator__name")
 
 
 def status_counts(batches: QuerySet[Batch]) -> list[tuple[str, str, int]]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -21,6 +20,7 @@ from apps.core.permissions import allowed
 from apps.core.rest.actions import transition_action
 from apps.core.rest.base import ApiViewSet, api_schema
 from apps.core.rest.fields import TextField
+from apps.core.rest.filters import ApiFilterSet, BooleanFilter
 from apps.core.rest.serializers import UserRefSerializer
 from apps.projects.rest import ProjectScopedMixin
 
@@ -74,10 +74,10 @@ class WaiveSerializer(serializers.Serializer):
                                    help_text=_("Why the deadline is let go; kept with it and in the history."))
 
 
-class DeadlineFilter(django_filters.FilterSet):
+class DeadlineFilter(ApiFilterSet):
     state = django_filters.ChoiceFilter(choices=DeadlineState.choices, label=_("state"))
     kind = django_filters.CharFilter(max_length=48, label=_("kind"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+    overdue = BooleanFilter(method="filter_overdue", label=_("overdue"))
 
     class Meta:
         model = Deadline
@@ -95,7 +95,6 @@ class DeadlineViewSet(ProjectScopedMixin, ApiViewSet):
     client lead waives one (with a reason). Regulators read."""
 
     serializer_class = DeadlineSerializer
-    filter_backends = [DjangoFilterBackend]
     filterset_class = DeadlineFilter
     http_method_names = ["get", "post", "head", "options"]
 

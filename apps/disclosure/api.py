@@ -10,7 +10,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from apps.core.rest.base import ApiViewSet, api_schema
-from apps.core.rest.fields import LineField, TextField
+from apps.core.rest.fields import DateField, LineField, RecordField, TextField
 from apps.core.rest.serializers import UserRefSerializer
 from apps.projects.rest import ProjectScopedMixin
 
@@ -59,13 +59,13 @@ class DisclosureSerializer(serializers.ModelSerializer):
 
 
 class DisclosureCreateSerializer(serializers.Serializer):
-    meeting_date = serializers.DateField()
+    meeting_date = DateField()
     place = LineField(max_length=200)
     note = TextField(max_length=5000, required=False, allow_blank=True, default="")
 
 
 class DisclosureUpdateSerializer(serializers.Serializer):
-    meeting_date = serializers.DateField(required=False)
+    meeting_date = DateField(required=False)
     place = LineField(max_length=200, required=False)
     note = TextField(max_length=5000, required=False, allow_blank=True)
 
@@ -76,7 +76,7 @@ class ItemWriteSerializer(serializers.Serializer):
 
 
 class AttendanceSerializer(serializers.Serializer):
-    attendees = serializers.PrimaryKeyRelatedField(queryset=User.objects.none(), many=True)
+    attendees = RecordField(queryset=User.objects.none(), many=True)
 
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from apps.core.errors import DomainError
 from apps.core.rest.actions import transition_action
 from apps.core.rest.base import ApiViewSet, api_schema
-from apps.core.rest.fields import LineField, TextField
+from apps.core.rest.fields import DateField, LineField, TextField
 from apps.core.rest.serializers import UserRefSerializer
 from apps.projects.rest import ProjectScopedMixin
 
@@ -92,7 +92,7 @@ class SubmitSerializer(serializers.Serializer):
     batch_no = LineField(max_length=64, required=False, allow_blank=True, default="")
     quantity = serializers.IntegerField(min_value=1, max_value=services.MAX_QUANTITY)
     unit = serializers.ChoiceField(choices=Unit.choices)
-    batch_date = serializers.DateField()
+    batch_date = DateField()
     self_check_result = TextField(max_length=TEXT_MAX)
     contractor_verifiers = LineField(max_length=200, required=False, allow_blank=True, default="")
 
@@ -105,9 +105,9 @@ class VerifySerializer(serializers.Serializer):
     safety_passed = serializers.BooleanField()
     safety_reason = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
     conclusion = serializers.ChoiceField(choices=Conclusion.choices)
-    rectification_due = serializers.DateField(required=False, allow_null=True, default=None)
+    rectification_due = DateField(required=False, allow_null=True, default=None)
     requirement = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
-    verified_on = serializers.DateField(required=False, allow_null=True, default=None)
+    verified_on = DateField(required=False, allow_null=True, default=None)
     client_verifiers = LineField(max_length=200, required=False, allow_blank=True, default="")
 
 

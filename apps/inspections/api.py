@@ -14,14 +14,16 @@
 
 from __future__ import annotations
 
+import django_filters
 from django.utils.translation import gettext as _
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from apps.core.errors import DomainError
 from apps.core.rest.base import ApiViewSet, api_schema
-from apps.core.rest.fields import LineField, TextField
+from apps.core.rest.fields import DateField, IdField, LineField, TextField
+from apps.core.rest.filters import ApiFilterSet
+from apps.core.rest.pagination import MAX_PAGE, ApiPagination
 from apps.core.rest.serializers import UserRefSerializer
 from apps.projects.enums import ServiceType
 from apps.projects.rest import ProjectScopedMixin
@@ -59,11 +61,11 @@ class PatrolSerializer(serializers.ModelSerializer):
 
 
 class PatrolInSerializer(serializers.Serializer):
-    patrolled_on = serializers.DateField()
+    patrolled_on = DateField()
     content = TextField(max_length=TEXT_MAX)
     findings = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
     requirements = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
-    inspectors = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list,
+    inspectors = serializers.ListField(child=IdField(), required=False, default=list,
                                        max_length=services.MAX_INSPECTORS)
 
 
@@ -80,12 +82,12 @@ class KeyNodeSerializer(serializers.ModelSerializer):
 
 class KeyNodeInSerializer(serializers.Serializer):
     node = LineField(max_length=200)
-    checked_on = serializers.DateField()
+    checked_on = DateField()
     content = TextField(max_length=TEXT_MAX)
     result = serializers.ChoiceField(choices=KeyNodeResult.choices)
     findings = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
     requirements = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
-    inspector = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    inspector = IdField(required=False, allow_null=True, default=None)
 
 
 class LedgerEntrySerializer(serializers.ModelSerializer):
@@ -102,18 +104,17 @@ class LedgerFilterSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=LedgerKind.choices, required=False)
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
-    inspector = serializers.IntegerField(min_value=1, required=False)
-    batch = serializers.IntegerField(min_value=1, max_value=2**62, required=False)
+    inspector = IdField(required=False)
+    batch = IdField(required=False)
     q = serializers.CharField(max_length=100, required=False, allow_blank=True)
     problems = serializers.BooleanField(required=False, allow_null=True, default=None)
-    page = serializers.IntegerField(min_value=1, required=False, default=1)
-    page_size = serializers.IntegerField(min_value=1, max_value=100, required=False, default=20)
+    page = serializers.IntegerField(min_value=1, max_value=MAX_PAGE, required=False, default=1)
+    page_size = serializers.IntegerField(min_value=1, max_value=ApiPagination.max_page_size, required=False,
+                                         default=ApiPagination.page_size)
 
     def validate(self, data):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise serializers.ValidationError({"date_to": _("The end date is before the start date.")})
-        if "\x00" in (data.get("q") or ""):
-            raise serializers.ValidationError({"q": _("The search contains a character that is not allowed.")})
         return data
 
 
@@ -127,27 +128,37 @@ class _ReadMixin(ProjectScopedMixin):
             raise NotFound from None
 
     def _list(self):
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
-def _service_type_filter(request) -> str | None:
-    value = request.query_params.get("service_type") or None
-    if value is not None and value not in ServiceType.values:
-        raise DomainError(_("Unknown service type."), field="service_type")
-    return value
+class CheckItemFilter(ApiFilterSet):
+    service_type = django_filters.ChoiceFilter(choices=ServiceType.choices)
+
+    class Meta:
+        model = CheckItem
+        fields = ["service_type"]
+
+
+class DefectTypeFilter(ApiFilterSet):
+    service_type = django_filters.ChoiceFilter(choices=ServiceType.choices)
+    grade = django_filters.ChoiceFilter(choices=DefectGrade.choices)
+
+    class Meta:
+        model = DefectType
+        fields = ["service_type", "grade"]
 
 
 class CheckItemViewSet(_ReadMixin, ApiViewSet):
     serializer_class = CheckItemSerializer
+    filterset_class = CheckItemFilter
     model = CheckItem
     http_method_names = ["get", "head", "options"]
 
     def get_queryset(self):
         if self.is_schema_generation:
             return CheckItem.objects.none()
-        services.catalogue_ensure(project=self.project)
-        return selectors.check_items(self.project, _service_type_filter(self.request))
+        return selectors.check_items(self.project)
 
     @api_schema(summary="The project's check items (§7.2 Tables 1–5, adapted by the client lead)")
     def list(self, request, project_pk=None):
@@ -160,20 +171,14 @@ class CheckItemViewSet(_ReadMixin, ApiViewSet):
 
 class DefectTypeViewSet(_ReadMixin, ApiViewSet):
     serializer_class = DefectTypeSerializer
+    filterset_class = DefectTypeFilter
     model = DefectType
     http_method_names = ["get", "head", "options"]
 
     def get_queryset(self):
         if self.is_schema_generation:
             return DefectType.objects.none()
-        services.catalogue_ensure(project=self.project)
-        qs = selectors.defect_types(self.project, _service_type_filter(self.request))
-        grade = self.request.query_params.get("grade")
-        if grade:
-            if grade not in DefectGrade.values:
-                raise DomainError(_("Choose the grade: fatal, serious or general."), field="grade")
-            qs = qs.filter(grade=grade)
-        return qs
+        return selectors.defect_types(self.project)
 
     @api_schema(summary="The project's defect catalogue (§7.2, Annex B)")
     def list(self, request, project_pk=None):
@@ -259,9 +264,7 @@ class LedgerViewSet(ProjectScopedMixin, ApiViewSet):
                 parameters=[LedgerFilterSerializer], responses=LedgerPageSerializer)
     def list(self, request, project_pk=None):
         project = self.project
-        data = LedgerFilterSerializer(data=request.query_params)
-        data.is_valid(raise_exception=True)
-        f = data.validated_data
+        f = self.query(LedgerFilterSerializer)
         filters = selectors.LedgerFilters(
             kind=f.get("kind", ""), date_from=f.get("date_from"), date_to=f.get("date_to"),
             inspector_id=f.get("inspector"), batch_id=f.get("batch"), q=(f.get("q") or "").strip(),

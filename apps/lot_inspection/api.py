@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import django_filters
 from django.utils.translation import gettext as _
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -22,7 +23,8 @@ from rest_framework.response import Response
 from apps.core.errors import DomainError
 from apps.core.rest.actions import transition_action
 from apps.core.rest.base import ApiViewSet, api_schema
-from apps.core.rest.fields import LineField
+from apps.core.rest.fields import IdField, LineField, VersionField
+from apps.core.rest.filters import ApiFilterSet
 from apps.core.rest.serializers import UserRefSerializer
 from apps.projects.enums import ServiceType
 from apps.projects.rest import ProjectScopedMixin
@@ -75,11 +77,11 @@ class SampledItemSerializer(serializers.ModelSerializer):
 
 
 class OpenSerializer(serializers.Serializer):
-    batch = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    batch = IdField()
 
 
 class ResultRowSerializer(serializers.Serializer):
-    id = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    id = IdField(required=False)
     position = serializers.IntegerField(required=False, min_value=1, max_value=10_000_000)
     result = serializers.ChoiceField(choices=ItemResult.choices, required=False, allow_null=True, default=None)
     defects = serializers.ListField(child=LineField(max_length=32), required=False, default=list,
@@ -87,7 +89,7 @@ class ResultRowSerializer(serializers.Serializer):
     measurements = serializers.DictField(child=serializers.CharField(max_length=32, allow_blank=True),
                                          required=False, default=dict)
     note = LineField(max_length=NOTE_MAX, required=False, allow_blank=True, allow_null=True, default=None)
-    version = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)
+    version = VersionField(required=False, allow_null=True, default=None)
 
     def validate(self, attrs):
         if attrs.get("id") is None and attrs.get("position") is None:
@@ -104,6 +106,23 @@ class ResultsAnswerSerializer(serializers.Serializer):
     pending = serializers.IntegerField()
 
 
+class EscapeRateQuerySerializer(serializers.Serializer):
+    service_type = serializers.ChoiceField(choices=ServiceType.choices, required=False)
+
+
+class LotInspectionFilter(ApiFilterSet):
+    status = django_filters.ChoiceFilter(choices=InspectionStatus.choices)
+
+    class Meta:
+        model = LotInspection
+        fields = ["status"]
+
+
+class SampledItemFilter(ApiFilterSet):
+    # No model: the filter of an @action whose viewset lists another model.
+    result = django_filters.ChoiceFilter(choices=ItemResult.choices)
+
+
 class EscapeRateSerializer(serializers.Serializer):
     service_type = serializers.CharField(allow_null=True)
     escaped = serializers.IntegerField()
@@ -113,16 +132,13 @@ class EscapeRateSerializer(serializers.Serializer):
 
 class LotInspectionViewSet(ProjectScopedMixin, ApiViewSet):
     serializer_class = LotInspectionSerializer
+    filterset_class = LotInspectionFilter
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
         if self.is_schema_generation:
             return LotInspection.objects.none()
-        qs = selectors.inspections_for_project(self.project)
-        wanted = self.request.query_params.get("status")
-        if wanted in InspectionStatus.values:
-            qs = qs.filter(status=wanted)
-        return qs
+        return selectors.inspections_for_project(self.project)
 
     def get_object(self):
         try:
@@ -132,7 +148,7 @@ class LotInspectionViewSet(ProjectScopedMixin, ApiViewSet):
 
     @api_schema(summary="Sampling inspections of the project, newest first")
     def list(self, request, project_pk=None):
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @api_schema(summary="One sampling inspection")
@@ -153,18 +169,16 @@ class LotInspectionViewSet(ProjectScopedMixin, ApiViewSet):
         inspection = services.lot_inspection_open(batch=batch, user=request.user)
         return Response(self.get_serializer(inspection).data, status=status.HTTP_201_CREATED)
 
-    @api_schema(summary="The sampled items (GET) or record results for several of them (POST, all or nothing)",
-                request=ResultsSerializer, responses={200: SampledItemSerializer(many=True)})
-    @action(detail=True, methods=["get", "post"])
+    @api_schema(methods=["GET"], summary="The sampled items (filter: result)",
+                responses=SampledItemSerializer(many=True))
+    @api_schema(methods=["POST"], summary="Record results for several sampled items (all or nothing)",
+                request=ResultsSerializer, responses={200: ResultsAnswerSerializer})
+    @action(detail=True, methods=["get", "post"], filterset_class=SampledItemFilter)
     def items(self, request, project_pk=None, pk=None):
         inspection = self.get_object()
         if request.method == "GET":
             self.require("lot_inspection.may_see_lot_sample", inspection)
-            qs = selectors.sampled_items(inspection)
-            wanted = request.query_params.get("result")
-            if wanted in ItemResult.values:
-                qs = qs.filter(result=wanted)
-            page = self.paginate_queryset(qs)
+            page = self.paginate_queryset(self.filter_queryset(selectors.sampled_items(inspection)))
             return self.get_paginated_response(SampledItemSerializer(page, many=True).data)
         self.require("lot_inspection.may_record_lot_results", inspection)
         data = ResultsSerializer(data=request.data)
@@ -184,12 +198,10 @@ class LotInspectionViewSet(ProjectScopedMixin, ApiViewSet):
         summary="Decide the batch from the recorded results (client lead or inspector)")
 
     @api_schema(summary="Escape rate: defects found by sampling in items the contractor's inspection passed",
-                request=None, responses=EscapeRateSerializer)
-    @action(detail=False, methods=["get"], url_path="escape-rate")
+                request=None, parameters=[EscapeRateQuerySerializer], responses=EscapeRateSerializer, filters=False)
+    @action(detail=False, methods=["get"], url_path="escape-rate", pagination_class=None, filterset_class=None)
     def escape_rate(self, request, project_pk=None):
-        service_type = request.query_params.get("service_type") or None
-        if service_type is not None and service_type not in ServiceType.values:
-            raise DomainError(_("Unknown service type."), field="service_type")
+        service_type = self.query(EscapeRateQuerySerializer).get("service_type")
         rate = selectors.escape_rate(self.project, service_type)
         return Response({"service_type": service_type, "escaped": rate.escaped, "base": rate.base,
                          "rate": None if rate.rate is None else str(rate.rate)})

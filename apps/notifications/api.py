@@ -7,9 +7,7 @@ only the caller's own inbox, so regulators (read-only) may do it too: exactly th
 
 from __future__ import annotations
 
-import django_filters
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -17,6 +15,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from apps.core.rest.base import ApiViewSet, api_schema
+from apps.core.rest.filters import ApiFilterSet, BooleanFilter
 from apps.core.rest.permissions import IsActiveUser
 
 from . import selectors, services
@@ -57,8 +56,8 @@ class MarkedSerializer(serializers.Serializer):
     marked = serializers.IntegerField(help_text=_("How many notifications were unread and are now read."))
 
 
-class NotificationFilter(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label=_("unread"))
+class NotificationFilter(ApiFilterSet):
+    unread = BooleanFilter(field_name="read_at", lookup_expr="isnull", label=_("unread"))
 
     class Meta:
         model = Notification
@@ -70,7 +69,6 @@ class NotificationViewSet(ApiViewSet):
 
     serializer_class = NotificationSerializer
     permission_classes = [OwnInboxPermission]
-    filter_backends = [DjangoFilterBackend]
     filterset_class = NotificationFilter
     http_method_names = ["get", "post", "head", "options"]
 

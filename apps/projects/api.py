@@ -4,7 +4,6 @@ service call, output serializer. Domain errors become JSON in ``exceptions.py``.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
@@ -14,7 +13,11 @@ from rest_framework.response import Response
 
 from apps.core.rest.actions import transition_action
 from apps.core.rest.base import ApiViewSet, api_schema
-from apps.core.rest.serializers import HistoryEntrySerializer, OptionalReasonSerializer, ReasonSerializer
+from apps.core.rest.serializers import (
+    HistoryEntrySerializer,
+    OptionalReasonSerializer,
+    ReasonSerializer,
+)
 
 from . import selectors, services
 from .filters import ProjectFilter
@@ -36,7 +39,6 @@ from .serializers import (
 
 class ProjectViewSet(ApiViewSet):
     serializer_class = ProjectSerializer
-    filter_backends = [DjangoFilterBackend]
     filterset_class = ProjectFilter
     # No PUT: a project is changed field by field with PATCH and its version.
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -175,17 +177,13 @@ class ProjectMemberViewSet(ProjectScopedMixin, ApiViewSet):
         return Response(self.get_serializer(member).data, status=status.HTTP_201_CREATED)
 
     @api_schema(summary="Remove a member (client lead; the membership stays in the history as inactive)",
-                   request=MemberRemoveSerializer, parameters=[REASON_PARAMETER], responses=MemberSerializer)
+                   request=MemberRemoveSerializer, parameters=[REASON_PARAMETER], responses={200: MemberSerializer})
     def destroy(self, request, project_pk=None, pk=None):
         project = self.project
         member = self.get_object()
         self.require("projects.can_manage_project", project)
-        reason = request.data.get("reason") if isinstance(request.data, dict) else None
-        if reason is None:
-            reason = request.query_params.get("reason")
-        data = MemberRemoveSerializer(data={} if reason is None else {"reason": reason})
-        data.is_valid(raise_exception=True)
-        member = services.member_remove(member=member, actor=request.user, reason=data.validated_data["reason"])
+        reason = self.reason(MemberRemoveSerializer)
+        member = services.member_remove(member=member, actor=request.user, reason=reason)
         return Response(self.get_serializer(member).data)
 
 

@@ -5,12 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.enums import OrgKind
 from apps.accounts.models import Organization
+from apps.core.rest.filters import ApiFilterSet
 
 from .enums import Phase, RiskLevel, ServiceType
 from .models import Project
 
 
-class ProjectFilter(django_filters.FilterSet):
+class ProjectFilter(ApiFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search",
                                   widget=forms.TextInput(attrs={"class": "form-control",
                                                                 "placeholder": _("Name or contract no.")}))

@@ -17,6 +17,12 @@ class ProjectScopedMixin:
     """For endpoints below ``projects/<project_pk>/``: ``self.project`` is the project if the
     user may see it, 404 otherwise (outsiders never learn that the id exists)."""
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # 404 for a project the user may not see before anything else is looked at (a query
+        # parameter checked first would answer 400 to an outsider).
+        self.project  # noqa: B018
+
     def http_method_not_allowed(self, request, *args, **kwargs):
         self.project  # noqa: B018 — 404 first for a project the user may not see
         return super().http_method_not_allowed(request, *args, **kwargs)

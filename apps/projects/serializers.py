@@ -19,6 +19,7 @@ from apps.accounts.enums import OrgKind, ProjectRole
 from apps.accounts.models import Organization
 from apps.accounts.serializers import OrganizationRefSerializer
 from apps.core.permissions import allowed
+from apps.core.rest.fields import DateField, LineField, RecordField, TextField
 from apps.core.rest.serializers import REASON_MAX_LENGTH, UserRefSerializer
 
 from .enums import Confidentiality, RiskLevel, ServiceType
@@ -80,21 +81,21 @@ class ProjectDetailSerializer(ProjectSerializer):
 class ProjectWriteSerializer(serializers.Serializer):
     """The fields a client lead sets (``apps.projects.services.EDITABLE_FIELDS``)."""
 
-    name = serializers.CharField(max_length=200)
-    contract_no = serializers.CharField(max_length=64)
-    contractor = serializers.PrimaryKeyRelatedField(
+    name = LineField(max_length=200)
+    contract_no = LineField(max_length=64)
+    contractor = RecordField(
         queryset=Organization.objects.filter(kind=OrgKind.CONTRACTOR, is_active=True))
     service_types = serializers.ListField(child=serializers.ChoiceField(choices=ServiceType.choices),
                                           allow_empty=False, max_length=len(ServiceType.choices))
     risk_level = serializers.ChoiceField(choices=RiskLevel.choices, default=RiskLevel.MEDIUM)
     confidentiality = serializers.ChoiceField(choices=Confidentiality.choices, default=Confidentiality.ORDINARY)
-    contract_signed_on = serializers.DateField()
-    start_date = serializers.DateField()
-    end_date = serializers.DateField()
+    contract_signed_on = DateField()
+    start_date = DateField()
+    end_date = DateField()
     quality_threshold = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("50"),
                                                  max_value=Decimal("100"), default=Decimal("95.00"))
     warranty_months = serializers.IntegerField(min_value=0, max_value=120, default=12)
-    description = serializers.CharField(max_length=5000, allow_blank=True, default="")
+    description = TextField(max_length=5000, allow_blank=True, default="")
 
     def validate_service_types(self, value: list[str]) -> list[str]:
         return list(dict.fromkeys(value))
@@ -123,8 +124,8 @@ class ProjectUpdateSerializer(ProjectWriteSerializer):
 
     version = serializers.IntegerField(min_value=1, max_value=2**31 - 1,
                                        help_text=_("The version of the project you read (optimistic locking)."))
-    reason = serializers.CharField(max_length=REASON_MAX_LENGTH, required=False, allow_blank=True,
-                                   help_text=_("Why the project is changed; kept in the history."))
+    reason = TextField(max_length=REASON_MAX_LENGTH, required=False, allow_blank=True,
+                       help_text=_("Why the project is changed; kept in the history."))
 
     def validate(self, attrs: dict) -> dict:
         if "version" not in attrs:
@@ -146,7 +147,7 @@ class MemberSerializer(serializers.ModelSerializer):
 
 
 class MemberCreateSerializer(serializers.Serializer):
-    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.none())
+    user = RecordField(queryset=User.objects.none())
     role = serializers.ChoiceField(choices=ProjectRole.choices)
 
     def __init__(self, *args, project: Project | None = None, **kwargs):
@@ -157,7 +158,7 @@ class MemberCreateSerializer(serializers.Serializer):
 
 
 class MemberRemoveSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
+    reason = TextField(max_length=REASON_MAX_LENGTH)
 
 
 # ---------------------------------------------------------------- gates
@@ -173,9 +174,9 @@ class AttestationSerializer(serializers.ModelSerializer):
 
 
 class AttestSerializer(serializers.Serializer):
-    gate = serializers.CharField(max_length=64)
-    reference = serializers.CharField(max_length=200)
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    gate = LineField(max_length=64)
+    reference = LineField(max_length=200)
+    note = TextField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class GateResultSerializer(serializers.Serializer):

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from apps.core.rest.actions import transition_action
 from apps.core.rest.base import ApiViewSet, api_schema
-from apps.core.rest.fields import LineField, TextField
+from apps.core.rest.fields import DateField, IdField, LineField, TextField
 from apps.projects.enums import ServiceType
 from apps.projects.rest import ProjectScopedMixin
 
@@ -60,8 +60,8 @@ class DocumentInputSerializer(serializers.Serializer):
     scope = TextField(max_length=4000)
     service_types = serializers.ListField(child=serializers.ChoiceField(choices=ServiceType.choices),
                                           required=False, max_length=20)
-    valid_from = serializers.DateField()
-    valid_until = serializers.DateField(required=False, allow_null=True)
+    valid_from = DateField()
+    valid_until = DateField(required=False, allow_null=True)
 
     def validate(self, data):
         if data.get("valid_from") and data.get("valid_until") and data["valid_until"] < data["valid_from"]:
@@ -69,8 +69,12 @@ class DocumentInputSerializer(serializers.Serializer):
         return data
 
 
-class DocumentCreateSerializer(DocumentInputSerializer):
-    review = serializers.IntegerField()
+class ReviewRefSerializer(serializers.Serializer):
+    review = IdField()
+
+
+class DocumentCreateSerializer(DocumentInputSerializer, ReviewRefSerializer):
+    pass
 
 
 class CheckSerializer(serializers.Serializer):
@@ -156,11 +160,13 @@ class QualificationDocumentViewSet(ProjectScopedMixin, ApiViewSet):
     @api_schema(summary="Add a document to a draft round (contractor PM; security officer: security evidence)",
                 request=DocumentCreateSerializer, responses={201: DocumentSerializer})
     def create(self, request, project_pk=None):
-        review_id = request.data.get("review") if hasattr(request.data, "get") else None
-        try:
-            review = selectors.project_reviews(self.project).get(pk=int(review_id))
-        except (QualificationReview.DoesNotExist, ValueError, TypeError):
-            raise NotFound from None
+        # The round first (its rule decides who may add): 400 for an id that is not one, 404 for
+        # a round of another project.
+        ref = ReviewRefSerializer(data=request.data)
+        ref.is_valid(raise_exception=True)
+        review = selectors.project_reviews(self.project).filter(pk=ref.validated_data["review"]).first()
+        if review is None:
+            raise NotFound
         self.require("qualification.can_add_qualification_document", review)
         data = DocumentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -19,17 +19,17 @@ Signatures go through ``/api/v1/signatures/`` like every signed record.
 
 from __future__ import annotations
 
+import django_filters
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from apps.core.errors import DomainError
 from apps.core.rest.actions import transition_action
 from apps.core.rest.base import ApiViewSet, api_schema
-from apps.core.rest.fields import LineField, TextField
+from apps.core.rest.fields import DateField, DateTimeField, LineField, TextField, VersionField
+from apps.core.rest.filters import ApiFilterSet
 from apps.core.rest.serializers import UserRefSerializer
 from apps.projects.rest import ProjectScopedMixin
 
@@ -89,12 +89,12 @@ class TicketSerializer(serializers.ModelSerializer):
 
 class TicketRaiseSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=TicketSource.choices)
-    found_on = serializers.DateField()
+    found_on = DateField()
     severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.GENERAL)
     title = LineField(max_length=TITLE_MAX)
     description = TextField(max_length=3 * TEXT_MAX)
     requirement = TextField(max_length=TEXT_MAX)
-    due_date = serializers.DateField()
+    due_date = DateField()
     responsible_unit = LineField(max_length=TITLE_MAX, required=False, allow_blank=True, default="")
     note = LineField(max_length=500, required=False, allow_blank=True, default="")
 
@@ -102,8 +102,8 @@ class TicketRaiseSerializer(serializers.Serializer):
 def _version_field():
     """The ticket's ``version`` the caller read (optimistic locking): the services'
     ``expected_version``."""
-    return serializers.IntegerField(source="expected_version", required=False, allow_null=True, default=None,
-                                    help_text=gettext_lazy("The version of the ticket you read (optimistic locking)."))
+    return VersionField(source="expected_version", required=False, allow_null=True, default=None,
+                        help_text=gettext_lazy("The version of the ticket you read (optimistic locking)."))
 
 
 class TicketAnswerSerializer(serializers.Serializer):
@@ -120,31 +120,35 @@ class TicketReasonSerializer(serializers.Serializer):
 class TicketReviewInSerializer(serializers.Serializer):
     passed = serializers.BooleanField()
     opinion = TextField(max_length=TEXT_MAX)
-    new_due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    new_due_date = DateField(required=False, allow_null=True, default=None)
     version = _version_field()
+
+
+class TicketFilter(ApiFilterSet):
+    """``state``: a state, where ``open`` means every ticket not yet closed or withdrawn; ``source``."""
+
+    state = django_filters.ChoiceFilter(choices=TicketState.choices, method="filter_state")
+    source = django_filters.ChoiceFilter(choices=TicketSource.choices)
+
+    class Meta:
+        model = RectificationTicket
+        fields = ["state", "source"]
+
+    def filter_state(self, queryset, name, value):
+        if value == TicketState.OPEN:
+            return queryset.filter(state__in=ACTIVE_STATES)
+        return queryset.filter(state=value)
 
 
 class TicketViewSet(ProjectScopedMixin, ApiViewSet):
     serializer_class = TicketSerializer
+    filterset_class = TicketFilter
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
         if self.is_schema_generation:
             return RectificationTicket.objects.none()
-        qs = selectors.tickets_of(self.project).select_related("closed_by").order_by("-number")
-        state = self.request.query_params.get("state")
-        if state == "open":
-            qs = qs.filter(state__in=ACTIVE_STATES)
-        elif state:
-            if state not in TicketState.values:
-                raise DomainError(_("Unknown state."), field="state")
-            qs = qs.filter(state=state)
-        source = self.request.query_params.get("source")
-        if source:
-            if source not in TicketSource.values:
-                raise DomainError(_("Unknown source."), field="source")
-            qs = qs.filter(source=source)
-        return qs
+        return selectors.tickets_of(self.project).select_related("closed_by").order_by("-number")
 
     def get_object(self):
         try:
@@ -154,7 +158,7 @@ class TicketViewSet(ProjectScopedMixin, ApiViewSet):
 
     @api_schema(summary="Rectification tickets of the project (?state=open or a state, ?source=)")
     def list(self, request, project_pk=None):
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @api_schema(summary="One rectification ticket with its reviews and signatures")
@@ -207,21 +211,10 @@ class IncidentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class _DateTimeField(serializers.DateTimeField):
-    """A date-time out of the range the server can convert (e.g. year 1 in the local time zone)
-    is a bad value (400), not an error of the server."""
-
-    def to_internal_value(self, value):
-        try:
-            return super().to_internal_value(value)
-        except (OverflowError, ValueError):
-            self.fail("invalid", format="YYYY-MM-DDThh:mm[:ss][+HH:MM]")
-
-
 class IncidentReportSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=IncidentCategory.choices)
     title = LineField(max_length=TITLE_MAX)
-    occurred_at = _DateTimeField()
+    occurred_at = DateTimeField()
     description = TextField(max_length=3 * TEXT_MAX)
     scale = TextField(max_length=TEXT_MAX)
     remedial_action = TextField(max_length=TEXT_MAX)

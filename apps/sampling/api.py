@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
+import django_filters
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.core.errors import DomainError
 from apps.core.rest.base import ApiViewSet, api_schema
+from apps.core.rest.fields import VersionField
+from apps.core.rest.filters import ApiFilterSet
 from apps.core.rest.serializers import UserRefSerializer
 from apps.projects.enums import ServiceType
 from apps.projects.rest import ProjectScopedMixin
@@ -64,7 +65,7 @@ class SettingsUpdateSerializer(serializers.Serializer):
     high_risk_floor_rate_ordinary = serializers.DecimalField(required=False, **RATE)
     high_risk_floor_rate_classified = serializers.DecimalField(required=False, **RATE)
     reduced_allowed = serializers.BooleanField(required=False)
-    version = serializers.IntegerField(min_value=0)
+    version = VersionField()
 
 
 class SwitchingStateSerializer(serializers.ModelSerializer):
@@ -92,6 +93,11 @@ class SwitchingEventSerializer(serializers.ModelSerializer):
         fields = ["id", "service_type", "kind", "lot_ref", "accepted", "regime_before", "regime_after",
                   "score_before", "score_after", "defects_by_grade", "plan", "reason", "user", "created_at"]
         read_only_fields = fields
+
+
+class SwitchingEventFilter(ApiFilterSet):
+    # No model: the filter of an @action whose viewset lists another model.
+    service_type = django_filters.ChoiceFilter(choices=ServiceType.choices)
 
 
 class PlanQuerySerializer(serializers.Serializer):
@@ -136,7 +142,7 @@ class SamplingViewSet(ProjectScopedMixin, ApiViewSet):
     @api_schema(methods=["GET"], summary="The contract's sampling settings", responses=SettingsSerializer)
     @api_schema(methods=["PUT"], summary="Change the sampling settings (client lead; send the version you read)",
                 request=SettingsUpdateSerializer, responses=SettingsSerializer)
-    @action(detail=False, methods=["get", "put"], url_path="settings", url_name="settings")
+    @action(detail=False, methods=["get", "put"], url_path="settings", url_name="settings", pagination_class=None)
     def sampling_settings(self, request, project_pk=None):
         if request.method == "PUT":
             self.require("sampling.may_edit_sampling_settings", self.project)
@@ -151,28 +157,24 @@ class SamplingViewSet(ProjectScopedMixin, ApiViewSet):
 
     @api_schema(summary="Inspection regime, switching score and counters per service type",
                 responses=SwitchingStateSerializer(many=True))
-    @action(detail=False, methods=["get"], url_path="switching-states")
+    @action(detail=False, methods=["get"], url_path="switching-states", pagination_class=None)
     def switching_states(self, request, project_pk=None):
         return Response(SwitchingStateSerializer(selectors.switching_states(self.project), many=True).data)
 
     @api_schema(summary="The switching log (lots recorded and regime changes), newest first",
                 responses=SwitchingEventSerializer(many=True))
-    @action(detail=False, methods=["get"], url_path="switching-log")
+    @action(detail=False, methods=["get"], url_path="switching-log", filterset_class=SwitchingEventFilter)
     def switching_log(self, request, project_pk=None):
-        service_type = request.query_params.get("service_type") or None
-        if service_type is not None and service_type not in ServiceType.values:
-            raise DomainError(_("Unknown service type."), field="service_type")
-        page = self.paginate_queryset(selectors.switching_events(self.project, service_type))
+        page = self.paginate_queryset(self.filter_queryset(selectors.switching_events(self.project)))
         return self.get_paginated_response(SwitchingEventSerializer(page, many=True).data)
 
     @api_schema(summary="The sampling plan a lot of this size would get now", parameters=[PlanQuerySerializer],
                 responses=PlanSerializer)
-    @action(detail=False, methods=["get"], url_path="plan")
+    @action(detail=False, methods=["get"], url_path="plan", pagination_class=None)
     def plan(self, request, project_pk=None):
-        query = PlanQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = self.query(PlanQuerySerializer)
         plan = services.plan_with(self.project, selectors.settings_or_defaults(self.project),
-                                  query.validated_data["service_type"], query.validated_data["lot_size"])
+                                  query["service_type"], query["lot_size"])
         return Response(PlanSerializer(plan.to_dict()).data)
 
 

@@ -11,22 +11,23 @@ another project, or one that does not exist, is 404. See docs/api.md and docs/si
 
 from __future__ import annotations
 
+import django_filters
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from apps.accounts.enums import Party
-from apps.core.rest.base import ApiViewSet, api_schema
-from apps.projects.rest import ProjectScopedMixin
 from apps.core.errors import DomainError
 from apps.core.history import client_ip
+from apps.core.rest.base import ApiViewSet, api_schema
+from apps.core.rest.filters import ApiFilterSet
+from apps.projects.rest import ProjectScopedMixin
 
 from . import selectors, services
 from .enums import SignatureMeaning
@@ -107,12 +108,6 @@ class SignatureCreateSerializer(RecordRefInputSerializer):
         help_text=gettext_lazy("Your password again: each signature re-authenticates you."))
 
 
-class SignatureFilterSerializer(RecordRefInputSerializer):
-    record_type = serializers.RegexField(RECORD_TYPE_REGEX, max_length=201, required=False,
-                                         error_messages={"invalid": RECORD_TYPE_INVALID})
-    object_id = serializers.IntegerField(min_value=1, max_value=MAX_OBJECT_ID, required=False)
-
-
 def _signable_type(record_type: str) -> ContentType:
     app_label, model = record_type.split(".", 1)
     try:
@@ -128,12 +123,20 @@ def _signable_type(record_type: str) -> ContentType:
 # ---------------------------------------------------------------- viewset
 
 
-RECORD_PARAMETERS = [
-    OpenApiParameter("record_type", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False,
-                     description="Only signatures of records of this type (app_label.model)."),
-    OpenApiParameter("object_id", OpenApiTypes.INT, OpenApiParameter.QUERY, required=False,
-                     description="Only signatures of the record with this id (with record_type)."),
-]
+class SignatureFilter(ApiFilterSet):
+    """Only signatures of records of one type (``record_type``, app_label.model) and/or of one id."""
+
+    record_type = django_filters.CharFilter(method="filter_record_type", max_length=201,
+                                            validators=[RegexValidator(RECORD_TYPE_REGEX, RECORD_TYPE_INVALID)])
+    object_id = django_filters.NumberFilter(decimal_places=0,
+                                            validators=[MinValueValidator(1), MaxValueValidator(MAX_OBJECT_ID)])
+
+    class Meta:
+        model = Signature
+        fields = ["record_type", "object_id"]
+
+    def filter_record_type(self, queryset, name, value):
+        return queryset.filter(content_type=_signable_type(value))
 
 
 class SignatureViewSet(ProjectScopedMixin, ApiViewSet):
@@ -141,6 +144,7 @@ class SignatureViewSet(ProjectScopedMixin, ApiViewSet):
     included); people the record allows sign it for their party."""
 
     serializer_class = SignatureSerializer
+    filterset_class = SignatureFilter
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
@@ -167,20 +171,9 @@ class SignatureViewSet(ProjectScopedMixin, ApiViewSet):
             result.append(signature)
         return result
 
-    def _filtered(self):
-        qs = self.get_queryset()  # first: 404 for a project the user may not see
-        params = SignatureFilterSerializer(data=self.request.query_params)
-        params.is_valid(raise_exception=True)
-        if "record_type" in params.validated_data:
-            qs = qs.filter(content_type=_signable_type(params.validated_data["record_type"]))
-        if "object_id" in params.validated_data:
-            qs = qs.filter(object_id=params.validated_data["object_id"])
-        return qs
-
-    @api_schema(summary="The project's signatures, oldest first, each checked against its record",
-                parameters=RECORD_PARAMETERS)
+    @api_schema(summary="The project's signatures, oldest first, each checked against its record")
     def list(self, request, project_pk=None):
-        page = self.paginate_queryset(self._filtered())
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(self._checked(page), many=True).data)
 
     @api_schema(summary="One signature, checked against its record")
@@ -189,7 +182,7 @@ class SignatureViewSet(ProjectScopedMixin, ApiViewSet):
 
     @api_schema(summary="Verification report: every signature of the project, valid or broken with the reason",
                 responses=SignatureVerificationSerializer, filters=False)
-    @action(detail=False, methods=["get"], pagination_class=None)
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def verify(self, request, project_pk=None):
         checks = selectors.project_signatures_verify(project=self.project)
         signatures = []

@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from apps.accounts.enums import CONTRACTOR_ROLES, ProjectRole
 from apps.core.rest.actions import transition_action
 from apps.core.rest.base import api_schema
-from apps.core.rest.fields import LineField, TextField
-from apps.core.rest.serializers import UserRefSerializer
+from apps.core.rest.fields import DateField, LineField, RecordField, TextField
+from apps.core.rest.serializers import InputModelSerializer, UserRefSerializer
 from apps.projects.rest import ProjectRecordsViewSet
 
 from . import selectors, services
@@ -42,7 +42,7 @@ class StaffFilingSerializer(serializers.ModelSerializer):
         return filing.certificate_valid_on()
 
 
-class StaffFilingWriteSerializer(serializers.ModelSerializer):
+class StaffFilingWriteSerializer(InputModelSerializer):
     class Meta:
         model = StaffFiling
         fields = list(services.FILING_FIELDS)
@@ -51,7 +51,7 @@ class StaffFilingWriteSerializer(serializers.ModelSerializer):
 
 
 class StaffFilingCreateSerializer(StaffFilingWriteSerializer):
-    person = serializers.PrimaryKeyRelatedField(queryset=User.objects.none())
+    person = RecordField(queryset=User.objects.none())
     role = serializers.ChoiceField(choices=[(r.value, r.label) for r in ProjectRole if r in CONTRACTOR_ROLES])
 
     class Meta(StaffFilingWriteSerializer.Meta):
@@ -73,7 +73,7 @@ class EquipmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EquipmentWriteSerializer(serializers.ModelSerializer):
+class EquipmentWriteSerializer(InputModelSerializer):
     class Meta:
         model = Equipment
         fields = list(services.EQUIPMENT_FIELDS)
@@ -94,10 +94,10 @@ class StaffChangeSerializer(serializers.ModelSerializer):
 
 
 class StaffChangeCreateSerializer(serializers.Serializer):
-    leaving = serializers.PrimaryKeyRelatedField(queryset=StaffFiling.objects.none())
-    incoming = serializers.PrimaryKeyRelatedField(queryset=StaffFiling.objects.none())
+    leaving = RecordField(queryset=StaffFiling.objects.none())
+    incoming = RecordField(queryset=StaffFiling.objects.none())
     reason = TextField(max_length=2000)
-    planned_date = serializers.DateField()
+    planned_date = DateField()
 
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,7 +121,7 @@ class PledgeSerializer(serializers.ModelSerializer):
 
 
 class PledgeCreateSerializer(serializers.Serializer):
-    member = serializers.PrimaryKeyRelatedField(queryset=User.objects.none())
+    member = RecordField(queryset=User.objects.none())
 
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)

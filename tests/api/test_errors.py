@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from rest_framework import exceptions
 
-from apps.core.rest.exceptions import api_exception_handler
 from apps.core.errors import DomainError, PermissionDenied
+from apps.core.rest.exceptions import api_exception_handler
 from apps.projects import services
 
 from .conftest import project_url

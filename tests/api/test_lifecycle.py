@@ -6,8 +6,8 @@ import pytest
 
 from apps.projects.enums import Phase
 from apps.projects.gates import registry
-from tests.factories import close_suspension_causes, suspension_ground
 from apps.projects.models import GateAttestation
+from tests.factories import close_suspension_causes, suspension_ground
 
 from .conftest import meet_gates, project_url
 

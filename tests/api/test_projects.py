@@ -105,11 +105,22 @@ def test_contractor_filter_does_not_accept_organisations_the_user_cannot_see(wor
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("page", ["abc", "999", "-1"])
-def test_invalid_page_is_404_json(world, api, page):
-    response = api(world.lead).get(LIST, {"page": page})
+def test_page_past_the_last_is_404_json(world, api):
+    response = api(world.lead).get(LIST, {"page": "999"})
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize("query", [{"page": "abc"}, {"page": "-1"}, {"page": "0"}, {"page": "1.5"},
+                                   {"page_size": "0"}, {"page_size": "101"}, {"page_size": "ten"},
+                                   {"page_size": ["1", "2"]}, {"page_size[]": "1"}, {"page": ["1", "1"]}])
+def test_malformed_page_or_page_size_is_400_naming_it(world, api, query):
+    response = api(world.lead).get(LIST, query)
+    assert response.status_code == 400
+    body = response.json()
+    name = next(iter(query)).removesuffix("[]")
+    assert (body["code"], body["field"]) == ("invalid", name)
+    assert name in body["detail"]
 
 
 # ---------------------------------------------------------------- create

@@ -68,7 +68,9 @@ def test_bad_input_is_400(world, api):
     r = api(world.pm).post(url(world, "qualification-documents/"), bad)
     assert r.status_code == 400
     r = api(world.pm).post(url(world, "qualification-documents/"), {"review": "abc"})
-    assert r.status_code == 404
+    assert r.status_code == 400 and r.json()["field"] == "review"  # not an id
+    r = api(world.pm).post(url(world, "qualification-documents/"), {"review": 2_000_000_000})
+    assert r.status_code == 404  # no such round in this project
     assert review.documents.count() == 0
 
 

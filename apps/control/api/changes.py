@@ -44,7 +44,7 @@ class ChangeInSerializer(serializers.Serializer):
 
 
 class ChangeApproveSerializer(serializers.Serializer):
-    password = serializers.CharField(max_length=256, trim_whitespace=False)
+    password = serializers.CharField(max_length=256, trim_whitespace=False, style={"input_type": "password"})
     opinion = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
     is_major = serializers.BooleanField(required=False, allow_null=True, default=None)
 

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from apps.core.rest.actions import transition_action
 from apps.core.rest.base import api_schema
-from apps.core.rest.fields import TextField
+from apps.core.rest.fields import DateField, TextField
 from apps.core.rest.serializers import UserRefSerializer
 from apps.projects.rest import ProjectRecordsViewSet
 
@@ -31,8 +31,8 @@ class QualityReportSerializer(serializers.ModelSerializer):
 
 
 class ReportInSerializer(serializers.Serializer):
-    period_start = serializers.DateField()
-    period_end = serializers.DateField()
+    period_start = DateField()
+    period_end = DateField()
     summary = TextField(max_length=LONG_TEXT_MAX)
     problems = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
     next_steps = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
@@ -40,7 +40,7 @@ class ReportInSerializer(serializers.Serializer):
 
 class ReportAcknowledgeSerializer(serializers.Serializer):
     comment = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
-    next_report_due = serializers.DateField(required=False, allow_null=True, default=None)
+    next_report_due = DateField(required=False, allow_null=True, default=None)
 
 
 class QualityReportViewSet(ProjectRecordsViewSet):

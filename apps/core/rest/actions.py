@@ -12,7 +12,7 @@ The action is ``POST <record>/<name>/``. It finds the record with the viewset's 
 ``get_object`` (404 for outsiders), asks ``rule`` (403 with the rule's sentence), validates
 ``input`` (400 naming the field), calls ``service(<entity>=record, user=person,
 **validated_data)`` and answers with ``output`` of what the service returned (or of the record). Refusals of the service map to 400/403/409 through
-``apps.core.rest.exceptions``; the schema documents each of these answers.
+``apps.core.rest.exceptions``; the schema documents each of these answers (``apps.core.rest.schema``).
 """
 
 from __future__ import annotations
@@ -24,9 +24,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from .base import api_schema
-from .serializers import ErrorSerializer
-
-ERROR_RESPONSES = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 
 
 class _Action:
@@ -65,8 +62,8 @@ def transition_action(*, rule: str, service: Callable, entity: str, output, inpu
 
         run.__name__ = run.__qualname__ = name
         run.__doc__ = summary
-        responses = {status: output, **ERROR_RESPONSES}
-        decorated = api_schema(summary=summary or None, request=input, responses=responses)(run)
-        return action(detail=True, methods=["post"], url_path=url_path, url_name=url_name)(decorated)
+        # ``api_schema`` goes on top: ``@action`` replaces what an inner decorator put on the function.
+        decorated = action(detail=True, methods=["post"], url_path=url_path, url_name=url_name)(run)
+        return api_schema(summary=summary or None, request=input, responses={status: output})(decorated)
 
     return _Action(build)

@@ -5,12 +5,13 @@ view hands ``validated_data`` to a service). Nothing here saves a model."""
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .fields import LineField, TextField
+from .fields import DateField, DateTimeField, LineField, TextField
 
 User = get_user_model()
 
@@ -18,11 +19,23 @@ REASON_MAX_LENGTH = 1000
 
 
 class ErrorSerializer(serializers.Serializer):
-    """Every error answer: ``{"detail": message, "code": code, "field": field}``."""
+    """Every error answer: ``{"detail": message, "code": code, "field": field}``; a validation
+    error adds ``errors`` (each field's messages), some refusals ``details``."""
 
     detail = serializers.CharField()
     code = serializers.CharField()
     field = serializers.CharField(allow_null=True)
+    errors = serializers.DictField(required=False, help_text="Validation: each field with its messages.")
+    details = serializers.JSONField(required=False, help_text="Some refusals: what was missing or wrong.")
+
+
+class InputModelSerializer(serializers.ModelSerializer):
+    """An input serializer whose fields are a model's (it only validates; a service writes): the
+    model's free text becomes the kit's ``LineField`` / ``TextField``, its dates bounded."""
+
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping,
+                                models.CharField: LineField, models.TextField: TextField,
+                                models.DateField: DateField, models.DateTimeField: DateTimeField}
 
 
 class UserRefSerializer(serializers.ModelSerializer):
