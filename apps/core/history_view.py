@@ -73,30 +73,41 @@ def _object_repr(row, fields, fk_objects) -> str:
         return f"#{row.id}"
 
 
+def _related_objects(loaded: list[tuple[type[models.Model], list]]) -> tuple[dict, dict]:
+    """The objects the rows' foreign keys point to, and their names, keyed by (model, pk): one
+    query per related model for all the rows together."""
+    wanted: dict = {}
+    for model, rows in loaded:
+        for f in model._meta.concrete_fields:
+            if f.is_relation:
+                wanted.setdefault(f.related_model, set()).update({getattr(r, f.attname) for r in rows} - {None})
+    fk_objects: dict = {}
+    fk_names: dict = {}
+    for related_model, ids in wanted.items():
+        if ids:
+            for obj in related_model._default_manager.filter(pk__in=ids):
+                fk_objects[(related_model, obj.pk)] = obj
+                fk_names[(related_model, obj.pk)] = str(obj)
+    return fk_objects, fk_names
+
+
 def history_entries(querysets: Iterable[models.QuerySet]) -> list[Entry]:
     """All rows of the given historical querysets, newest first, with per-field changes.
 
     Diffs are computed in Python between consecutive rows of the same object (one query per
-    historical model plus one per related model for names), never a query per row.
+    historical model plus one per related model for names, whichever models and fields point to
+    it), never a query per row.
     """
-    entries: list[Entry] = []
+    loaded = []
     for qs in querysets:
         rows = list(qs.select_related("history_user").order_by("id", "history_date", "history_id"))
-        if not rows:
-            continue
-        model = qs.model.instance_type
+        if rows:
+            loaded.append((qs.model.instance_type, rows))
+    fk_objects, fk_names = _related_objects(loaded)
+    entries: list[Entry] = []
+    for model, rows in loaded:
         fields = [f for f in model._meta.concrete_fields if f.attname not in SKIP_FIELDS and f.name not in SKIP_FIELDS]
-        # Resolve foreign keys to names in one query per related model.
-        fk_names: dict = {}
-        fk_objects: dict = {}
         relations = [f for f in model._meta.concrete_fields if f.is_relation]
-        for f in relations:
-            if f.is_relation:
-                ids = {getattr(r, f.attname) for r in rows} - {None}
-                if ids:
-                    for obj in f.related_model._default_manager.filter(pk__in=ids):
-                        fk_objects[(f.related_model, obj.pk)] = obj
-                        fk_names[(f.related_model, obj.pk)] = str(obj)
         previous = {}
         for row in rows:
             obj_id = row.id

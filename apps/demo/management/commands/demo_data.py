@@ -1,6 +1,7 @@
 """Create the demonstration organisations, users and projects (idempotent).
 
     python manage.py demo_data
+    python manage.py demo_data --extra-projects 20   # a larger set (load benchmark)
 
 Prints the demo logins. Every account's password is DEMO_PASSWORD.
 """
@@ -65,11 +66,17 @@ USERS = [
 class Command(BaseCommand):
     help = "Create demo organisations, users for every role and projects in several phases."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--extra-projects", type=int, default=0, metavar="N",
+                            help="Also N projects in implementation, with their batches, checks, inspections and "
+                                 "tickets, shared by both contractors (a larger set for load tests).")
+
     def handle(self, *args, **options):
-        with transaction.atomic(), history_context(reason="演示数据 / demo data"):
+        with transaction.atomic(), history_context(reason="演示数据"):
             orgs = self._orgs()
             users = self._users(orgs)
             self._projects(orgs, users)
+            self._extra_projects(orgs, users, options.get("extra_projects") or 0)
             self._shared_services(orgs, users)
         self._print_logins()
 
@@ -94,8 +101,6 @@ class Command(BaseCommand):
         return users
 
     def _projects(self, orgs, users) -> None:
-        lead = users["client_lead"]
-        today = timezone.localdate()
         specs = [
             # (name, contract no., contractor, service types, risk, confidentiality, target phase,
             #  days since signing, preparation steps done, the step it is stuck at)
@@ -123,17 +128,30 @@ class Command(BaseCommand):
             ("档案寄存服务（2026 年度）", "HZDA-2026-004", "contractor_b", [ServiceType.STORAGE], RiskLevel.MEDIUM,
              Confidentiality.ORDINARY, Phase.SUSPENDED, -90, PREP_STEPS, None),
         ]
-        for name, contract_no, contractor_key, types, risk, conf, target, signed_offset, done, stuck in specs:
-            if Project.objects.filter(client=orgs["client"], contract_no=contract_no).exists():
-                continue
-            signed = today + dt.timedelta(days=signed_offset)
-            project = services.project_create(
-                user=lead, name=name, contract_no=contract_no, contractor=orgs[contractor_key], service_types=types,
-                risk_level=risk, confidentiality=conf, contract_signed_on=signed, start_date=signed,
-                end_date=signed + dt.timedelta(days=365), quality_threshold=Decimal("95.00"))
-            self._team(project, users, contractor_key)
-            self._preparation(project, users, contractor_key, done, stuck)
-            self._advance_to(project, lead, target, users=users, contractor_key=contractor_key)
+        for spec in specs:
+            self._project(orgs, users, *spec)
+
+    def _extra_projects(self, orgs, users, count: int) -> None:
+        """``count`` more projects in implementation, every second one with the other contractor."""
+        kinds = ["文书", "科技", "会计", "人事", "照片", "基建", "诉讼", "婚姻登记"]
+        for i in range(1, count + 1):
+            self._project(orgs, users, f"{1950 + i}年{kinds[i % len(kinds)]}档案数字化", f"HZDA-2026-X{i:03d}",
+                          "contractor_a" if i % 2 else "contractor_b", [ServiceType.DIGITIZATION],
+                          RiskLevel.MEDIUM, Confidentiality.ORDINARY, Phase.IMPLEMENTATION, -60 - i, PREP_STEPS, None)
+
+    def _project(self, orgs, users, name, contract_no, contractor_key, types, risk, conf, target, signed_offset,
+                 done, stuck) -> None:
+        if Project.objects.filter(client=orgs["client"], contract_no=contract_no).exists():
+            return
+        lead = users["client_lead"]
+        signed = timezone.localdate() + dt.timedelta(days=signed_offset)
+        project = services.project_create(
+            user=lead, name=name, contract_no=contract_no, contractor=orgs[contractor_key], service_types=types,
+            risk_level=risk, confidentiality=conf, contract_signed_on=signed, start_date=signed,
+            end_date=signed + dt.timedelta(days=365), quality_threshold=Decimal("95.00"))
+        self._team(project, users, contractor_key)
+        self._preparation(project, users, contractor_key, done, stuck)
+        self._advance_to(project, lead, target, users=users, contractor_key=contractor_key)
 
     def _preparation(self, project, users, contractor_key, done, stuck) -> None:
         """Each preparation module's own demo: the steps ``done`` completed (gates met through the
