@@ -11,6 +11,7 @@ services, so their admin pages are read-only.
 """
 
 from django.contrib import admin
+from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -22,7 +23,17 @@ from .text import LineField
 REASON_FIELD = "change_reason"
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The history pages of the admin: a version id that is not a number (a relative link of a
+    form shown on the history page, e.g. the user form's password link) is a 404, not a 500."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not str(version_id).isdigit():
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
+
+
+class ReadOnlyAdmin(HistoryAdmin):
     """Records that change only through the services (state, role, reason, signatures)."""
 
     def has_add_permission(self, request):
@@ -35,7 +46,7 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
         return False
 
 
-class AuditedAdmin(SimpleHistoryAdmin):
+class AuditedAdmin(HistoryAdmin):
     """Add and change forms ask for the reason of the change; it goes on every history row the
     save writes (the object, its inlines, its many-to-many changes), with the administrator."""
 

@@ -92,3 +92,10 @@ def test_adding_a_user_in_the_admin_needs_a_reason_and_names_the_administrator(w
     assert done.status_code == 302
     row = User.objects.get(username="new-inspector").history.get()
     assert (row.history_user, row.history_change_reason) == (superuser, "新入职")
+
+
+def test_a_history_page_link_that_is_not_a_version_is_404_not_500(world, client, superuser):
+    client.force_login(superuser)
+    row = world.lead.history.first()
+    assert client.get(f"/admin/accounts/user/{world.lead.pk}/history/{row.history_id}/").status_code == 200
+    assert client.get(f"/admin/accounts/user/{world.lead.pk}/history/password/").status_code == 404
