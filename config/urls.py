@@ -34,6 +34,10 @@ urlpatterns = [
     path("lot-inspection/", include("apps.lot_inspection.urls")),
     path("problems/", include("apps.rectification.urls")),
     path("control/", include("apps.control.urls")),
+    path("acceptance/", include("apps.acceptance.urls")),
+    path("handover/", include("apps.handover.urls")),
+    path("warranty/", include("apps.warranty.urls")),
+    path("evaluation/", include("apps.evaluation.urls")),
     path("api/", include("apps.api.urls")),
     path("admin/login/", accounts_views.admin_login),  # the site's log-in, with its second step
     path("admin/", admin.site.urls),

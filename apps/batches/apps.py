@@ -23,3 +23,10 @@ class BatchesConfig(AppConfig):
         from .annex_a import internal_qc
 
         register_step_reader("internal_qc", internal_qc)
+
+        from apps.projects.gates import registry
+
+        from .selectors import batches_accepted, batches_accepted_evidence
+
+        # §5.3.1: acceptance once every batch is accepted.
+        registry.implement("batches_accepted", batches_accepted, evidence=batches_accepted_evidence)

@@ -127,3 +127,33 @@ def special_inspectors(project: Project):
 
     return filed_staff(project).filter(pk__in=project.members.filter(
         is_active=True, role=ProjectRole.CONTRACTOR_INSPECTOR).values("user_id"))
+
+
+# Batches that keep a project from acceptance (§5.3.1): work not finished, not yet judged, or
+# judged not acceptable and not yet resubmitted.
+UNFINISHED_STATUSES = (BatchStatus.DRAFT, BatchStatus.SUBMITTED, BatchStatus.UNDER_INSPECTION,
+                       BatchStatus.NOT_ACCEPTED)
+
+
+def unfinished_batches(project: Project) -> QuerySet[Batch]:
+    return Batch.objects.filter(project=project, status__in=UNFINISHED_STATUSES).order_by("number")
+
+
+def batches_accepted(project: Project) -> bool:
+    """The gate ``batches_accepted``: no batch of the project is a draft, awaits or is under
+    inspection, or is not accepted (a not-accepted batch counts once its rectified resubmission is
+    accepted)."""
+    return not unfinished_batches(project).exists()
+
+
+def batches_accepted_evidence(project: Project) -> tuple[str, str] | None:
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    accepted = Batch.objects.filter(project=project, status=BatchStatus.ACCEPTED).count()
+    unfinished = unfinished_batches(project).count()
+    if unfinished:
+        label = gettext("%(n)d batches not yet accepted") % {"n": unfinished}
+    else:
+        label = gettext("%(n)d batches accepted") % {"n": accepted}
+    return label, reverse("batches:project", args=[project.pk])

@@ -132,8 +132,14 @@ registry.declare("first_article_passed", label=_("First article / first batch ve
                  clause="§5.1.4, 附录C", guards=(BATCH_SUBMISSION,), provided_by="first_article")
 registry.declare("no_open_tickets", label=_("No open rectification ticket"), clause="§5.3.1, §4.4",
                  guards=(Phase.ACCEPTANCE,), provided_by="rectification")
+registry.declare("batches_accepted", label=_("Every submitted batch accepted"), clause="§5.3.1, §8.3.1",
+                 guards=(Phase.ACCEPTANCE,), provided_by="batches")
+registry.declare("acceptance_applied", label=_("Acceptance application with complete materials"),
+                 clause="§5.3.1, §6.5.1, §8.3.1", guards=(Phase.ACCEPTANCE,), provided_by="acceptance")
 registry.declare("acceptance_passed", label=_("Acceptance passed"), clause="§5.3.1, §8.3",
                  guards=(Phase.WARRANTY,), provided_by="acceptance")
+registry.declare("handover_confirmed", label=_("Results handed over and confirmed by both parties"),
+                 clause="§6.5.2, 附录A", guards=(Phase.CLOSED,), provided_by="handover")
 registry.declare("evaluation_done", label=_("Quality evaluation done"), clause="§5.3.3, §10.1",
                  guards=(Phase.CLOSED,), provided_by="evaluation")
 registry.declare("documents_handed_over", label=_("Project documents handed over"), clause="§6.5.2, §9.2",

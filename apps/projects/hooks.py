@@ -186,3 +186,23 @@ def risk_levels_on(project, dates) -> dict:
     if _risk_level_sources:
         return _risk_level_sources[-1](project, dates)
     return {d: project.risk_level for d in dates}
+
+
+# ---------------------------------------------------------------- acceptance passed (§5.3.1, §6.5)
+
+_acceptance_passed: list[Callable] = []
+
+
+def on_acceptance_passed(hook: Callable) -> Callable:
+    """``hook(project=, user=)`` once the project's acceptance has passed and
+    ``project.accepted_on`` is set (``apps.projects.services.project_acceptance_record``): what
+    counts from the acceptance date starts here (the handover's 7 working days, the warranty
+    period, the evaluation's 3 months). Called inside the acceptance's transaction."""
+    if hook not in _acceptance_passed:
+        _acceptance_passed.append(hook)
+    return hook
+
+
+def acceptance_passed(*, project, user) -> None:
+    for hook in list(_acceptance_passed):
+        hook(project=project, user=user)

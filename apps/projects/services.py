@@ -209,6 +209,22 @@ def project_advance(*, project: Project, user, expected_version: int | None = No
     return locked
 
 
+def project_acceptance_record(*, project: Project, user, accepted_on, reason: str) -> Project:
+    """The acceptance module records that the project passed acceptance on ``accepted_on`` (the
+    date of the signed acceptance report, §5.3.1): the date the handover, the warranty and the
+    evaluation count from. Called inside the acceptance's transaction, after its own rule checks;
+    tells the modules that count from it (``hooks.acceptance_passed``)."""
+    with history_context(user=user):
+        locked = lock(project)
+        if locked.accepted_on is not None:
+            raise DomainError(_("The project's acceptance has already been recorded."), code="illegal_transition")
+        locked.accepted_on = accepted_on
+        locked.version += 1
+        save_with_history(locked, reason=reason, update_fields=["accepted_on", "version", "updated_at"])
+        hooks.acceptance_passed(project=locked, user=user)
+    return locked
+
+
 def project_suspend(*, project: Project, user, reason: str, expected_version: int | None = None) -> Project:
     """§5.2.3, §6.3.3: the client may suspend the project from any active phase on the grounds the
     suspension rules accept (apps.rectification: a refused, repeatedly failed or overdue ticket,

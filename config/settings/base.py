@@ -63,6 +63,10 @@ LOCAL_APPS = [
     "apps.lot_inspection",
     "apps.rectification",
     "apps.control",
+    "apps.acceptance",
+    "apps.handover",
+    "apps.warranty",
+    "apps.evaluation",
     "apps.demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

@@ -14,9 +14,9 @@ pytestmark = pytest.mark.django_db
 
 PHASE_GATES = [
     (Phase.IMPLEMENTATION, ["qualification_approved", "plan_approved", "disclosure_signed"]),
-    (Phase.ACCEPTANCE, ["no_open_tickets"]),
+    (Phase.ACCEPTANCE, ["no_open_tickets", "batches_accepted", "acceptance_applied"]),
     (Phase.WARRANTY, ["acceptance_passed"]),
-    (Phase.CLOSED, ["evaluation_done", "documents_handed_over"]),
+    (Phase.CLOSED, ["handover_confirmed", "evaluation_done", "documents_handed_over"]),
 ]
 
 
