@@ -9,13 +9,14 @@ class TicketSource(models.TextChoices):
     SAMPLING = "sampling", _("Sampling inspection (抽检)")
     ACCEPTANCE = "acceptance", _("Acceptance (验收)")
     COMPLAINT = "complaint", _("Complaint (投诉)")
+    WARRANTY = "warranty", _("Warranty (质保)")
     OTHER = "other", _("Other (其他)")
 
 
-# How each source prints on the Annex D form.
+# How each source prints on the Annex D form (a warranty problem is ticked 其他 and named).
 SOURCE_PRINTED = {
     TicketSource.PATROL: "巡查", TicketSource.SAMPLING: "抽检", TicketSource.ACCEPTANCE: "验收",
-    TicketSource.COMPLAINT: "投诉", TicketSource.OTHER: "其他",
+    TicketSource.COMPLAINT: "投诉", TicketSource.WARRANTY: "其他（质保）", TicketSource.OTHER: "其他",
 }
 
 
@@ -75,3 +76,4 @@ class ReportKind(models.TextChoices):
     SUSPENSION = "suspension", _("Project suspended")
     INCIDENT = "incident", _("Major incident")
     TICKET = "ticket", _("Major quality problem")
+    ACCEPTANCE_ROUND = "acceptance_round", _("Acceptance beyond the third round")
