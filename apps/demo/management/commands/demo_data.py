@@ -30,6 +30,13 @@ PREP_STEPS = ("teams", "qualification", "plans", "disclosure", "first_article")
 IMPLEMENTATION_STEPS = ("inspections", "sampling", "batches", "lot_inspection")
 # Problem handling and project control, loaded after them.
 CONTROL_STEPS = ("rectification", "control")
+# After implementation, as (step, complete whatever the project's goal): the acceptance (its
+# application and review move the project into 验收; a project that stays there keeps a failed
+# first round); on entering 质保 the handover (always completed) and the warranty service; before
+# closing, the evaluation.
+ACCEPTANCE_STEPS = (("acceptance", False),)
+WARRANTY_STEPS = (("handover", True), ("warranty", False))
+EVALUATION_STEPS = (("evaluation", False),)
 
 
 def uscc(first17: str) -> str:
@@ -125,6 +132,8 @@ class Command(BaseCommand):
              Phase.ACCEPTANCE, -150, PREP_STEPS, None),
             ("库房档案搬迁服务", "HZDA-2025-017", "contractor_b", [ServiceType.RELOCATION], RiskLevel.HIGH,
              Confidentiality.ORDINARY, Phase.WARRANTY, -300, PREP_STEPS, None),
+            ("科技档案数字化（2025 年度）", "HZDA-2025-009", "contractor_a", [ServiceType.DIGITIZATION],
+             RiskLevel.MEDIUM, Confidentiality.ORDINARY, Phase.CLOSED, -420, PREP_STEPS, None),
             ("档案寄存服务（2026 年度）", "HZDA-2026-004", "contractor_b", [ServiceType.STORAGE], RiskLevel.MEDIUM,
              Confidentiality.ORDINARY, Phase.SUSPENDED, -90, PREP_STEPS, None),
         ]
@@ -209,14 +218,22 @@ class Command(BaseCommand):
                 services.member_add(project=project, actor=lead, user=users[username], role=role)
 
     def _advance_to(self, project, lead, target, *, users, contractor_key) -> None:
-        """Walk the project through the lifecycle as a client lead would, recording the paper
-        records behind the gates that have no module yet."""
+        """Walk the project through the lifecycle as a client lead would. The records behind each
+        gate come from the modules' own demo steps; only a gate without a module yet (the project
+        documents' handover, §9.2) is met by the paper record it still accepts."""
         from apps.projects.enums import PHASE_ORDER
         from apps.projects.gates import registry
 
         goal = Phase.IMPLEMENTATION if target == Phase.SUSPENDED else target
         while project.phase != goal:
+            if project.phase == Phase.IMPLEMENTATION:
+                # The contractor applies for acceptance; the client's review moves the project on.
+                self._after(project, users, contractor_key, ACCEPTANCE_STEPS, complete=goal != Phase.ACCEPTANCE)
+                project.refresh_from_db()
+                continue
             nxt = PHASE_ORDER[PHASE_ORDER.index(project.phase) + 1]
+            if nxt == Phase.CLOSED:
+                self._after(project, users, contractor_key, EVALUATION_STEPS, complete=True)
             for result in registry.unmet(project, nxt):
                 if result.gate.is_pending:
                     services.gate_attest(project=project, user=lead, gate=result.gate.code,
@@ -227,6 +244,9 @@ class Command(BaseCommand):
                 self._implementation(project, users, contractor_key,
                                      complete=target not in (Phase.IMPLEMENTATION, Phase.SUSPENDED))
                 project.refresh_from_db()
+            elif project.phase == Phase.WARRANTY:
+                self._after(project, users, contractor_key, WARRANTY_STEPS, complete=goal == Phase.CLOSED)
+                project.refresh_from_db()
         if target == Phase.SUSPENDED:
             from apps.rectification import services as problem_services
             from apps.demo.steps.rectification import ground_for_suspension
@@ -234,6 +254,16 @@ class Command(BaseCommand):
             ground_for_suspension(project=project, users=self._demo_users(users, contractor_key))
             problem_services.project_suspend(project=project, user=lead, reason="承包方拒不整改，暂停项目（演示）",
                                              report_to_regulator=True)
+
+    def _after(self, project, users, contractor_key, steps, *, complete: bool) -> None:
+        """The demos of acceptance, handover, warranty and evaluation (事后控制, 评估改进)."""
+        from importlib import import_module
+
+        demo_users = self._demo_users(users, contractor_key)
+        for step, always_complete in steps:
+            import_module(f"apps.demo.steps.{step}").load(project=project, users=demo_users,
+                                                          complete=complete or always_complete)
+            project.refresh_from_db()
 
     def _shared_services(self, orgs, users) -> None:
         """Deadlines (one overdue and escalated, one due soon), the reminders the scan sends for
