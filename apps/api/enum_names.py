@@ -37,6 +37,7 @@ ENUM_NAME_OVERRIDES = {
     "LotInspectionInspectionStatusEnum": "apps.lot_inspection.enums.InspectionStatus",
     "LotInspectionDecisionEnum": "apps.lot_inspection.enums.Decision",
     "LotInspectionItemResultEnum": "apps.lot_inspection.enums.ItemResult",
+    "LotInspectionPurposeEnum": "apps.lot_inspection.enums.Purpose",
     "BatchesBatchStatusEnum": "apps.batches.enums.BatchStatus",
     "BatchesInspectionConclusionEnum": "apps.batches.enums.InspectionConclusion",
     "SamplingInspectionLevelEnum": "apps.sampling.enums.InspectionLevel",

@@ -240,7 +240,7 @@ def report_figures(project: Project, period_start: dt.date, period_end: dt.date)
     * rectification tickets raised and closed in the period, and open / overdue ones now.
     """
     from apps.batches.models import Batch, SelfCheck
-    from apps.lot_inspection.enums import Decision, InspectionStatus
+    from apps.lot_inspection.enums import Decision, InspectionStatus, Purpose
     from apps.lot_inspection.models import ItemDefect, LotInspection
     from apps.rectification.enums import ACTIVE_STATES, CONTRACTOR_TURN
     from apps.rectification.models import RectificationTicket
@@ -255,7 +255,8 @@ def report_figures(project: Project, period_start: dt.date, period_end: dt.date)
     checks = SelfCheck.objects.filter(project=project, date__gte=period_start, date__lte=period_end).aggregate(
         output=Sum("output_count"), checked=Sum("self_checked_count"), found=Sum("nonconforming_count"))
 
-    decided = LotInspection.objects.filter(project=project, status=InspectionStatus.DECIDED,
+    # Batch inspections only: the acceptance inspection (验收抽检) is reported by the acceptance.
+    decided = LotInspection.objects.filter(project=project, purpose=Purpose.LOT, status=InspectionStatus.DECIDED,
                                            decided_at__gte=since, decided_at__lt=until)
     threshold = project.quality_threshold
     lots = decided.aggregate(

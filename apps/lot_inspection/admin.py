@@ -7,9 +7,9 @@ from .models import ItemDefect, LotInspection, SampledItem
 
 @admin.register(LotInspection)
 class LotInspectionAdmin(ReadOnlyAdmin):
-    list_display = ("project", "batch", "service_type", "lot_size", "sample_size", "regime", "status", "decision",
-                    "pass_rate")
-    list_filter = ("status", "decision", "regime")
+    list_display = ("project", "purpose", "batch", "label", "service_type", "lot_size", "sample_size", "regime",
+                    "status", "decision", "pass_rate")
+    list_filter = ("purpose", "status", "decision", "regime")
     search_fields = ("project__name",)
     raw_id_fields = ("project", "batch")
 

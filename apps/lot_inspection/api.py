@@ -2,13 +2,17 @@
 
 | method | path | service |
 |---|---|---|
-| GET | ``lot-inspections/`` | inspections of the project, newest first (filter ``status``) |
+| GET | ``lot-inspections/`` | inspections of the project, newest first (filters ``status``, ``purpose``) |
 | POST | ``lot-inspections/`` | ``lot_inspection_open`` of ``{"batch": id}`` (client lead / inspector) |
 | GET | ``lot-inspections/{id}/`` | one inspection with its plan and result |
 | GET | ``lot-inspections/{id}/items/`` | the sampled items (paginated; the contractor once decided) |
 | POST | ``lot-inspections/{id}/items/`` | ``lot_inspection_results_record``: ``{"items": [{"position"|"id", "result", "defects", "measurements", "note", "version"}]}`` |
 | POST | ``lot-inspections/{id}/decide/`` | ``lot_inspection_decide`` |
 | GET | ``lot-inspections/escape-rate/`` | escape rate of the project (``service_type`` optional) |
+
+An acceptance inspection (``purpose`` "acceptance", §5.3.1) is listed here too, with ``batch`` and
+``batch_number`` null, its ``label`` and ``population`` (the accepted batches of its lot); it is
+opened from the acceptance round (apps.acceptance), and its items and decision work as above.
 """
 
 from __future__ import annotations
@@ -30,15 +34,23 @@ from apps.projects.enums import ServiceType
 from apps.projects.rest import ProjectScopedMixin
 
 from . import selectors, services
-from .enums import InspectionStatus, ItemResult
+from .enums import InspectionStatus, ItemResult, Purpose
 from .models import NOTE_MAX, LotInspection, SampledItem
 from .rows import MAX_DEFECTS_PER_ITEM, RowInput, parse_codes
 
 MAX_API_ROWS = 5000
 
 
+class PopulationPartSerializer(serializers.Serializer):
+    batch = serializers.IntegerField()
+    number = serializers.IntegerField()
+    count = serializers.IntegerField()
+
+
 class LotInspectionSerializer(serializers.ModelSerializer):
-    batch_number = serializers.IntegerField(source="batch.number", read_only=True)
+    batch_number = serializers.IntegerField(source="batch.number", read_only=True, default=None, allow_null=True)
+    purpose_display = serializers.CharField(source="get_purpose_display", read_only=True)
+    population = PopulationPartSerializer(many=True, read_only=True)
     opened_by = UserRefSerializer(read_only=True)
     decided_by = UserRefSerializer(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -46,7 +58,8 @@ class LotInspectionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LotInspection
-        fields = ["id", "batch", "batch_number", "service_type", "lot_size", "regime", "level", "code_letter", "plans",
+        fields = ["id", "purpose", "purpose_display", "label", "batch", "batch_number", "population", "service_type",
+                  "lot_size", "regime", "level", "code_letter", "plans",
                   "gb_sample_size", "floor_rate", "floor_size", "sample_size", "full_inspection", "seed", "status",
                   "status_display", "decision", "decision_display", "pass_rate", "conforming_count",
                   "defective_count", "fatal_count", "serious_count", "general_count", "defects_total", "reason",
@@ -68,12 +81,29 @@ class SampledItemSerializer(serializers.ModelSerializer):
                                                  read_only=True)
     defects = ItemDefectOutSerializer(many=True, read_only=True)
     checked_by = UserRefSerializer(read_only=True)
+    batch_number = serializers.SerializerMethodField(
+        help_text="Acceptance inspection: the number of the batch the item belongs to (null otherwise).")
+    position_in_batch = serializers.SerializerMethodField(
+        help_text="Acceptance inspection: the item's position within its batch (null otherwise).")
 
     class Meta:
         model = SampledItem
-        fields = ["id", "position", "archive_code", "title", "file_name", "contractor_passed", "result",
+        fields = ["id", "position", "batch_number", "position_in_batch", "archive_code", "title", "file_name",
+                  "contractor_passed", "result",
                   "worst_grade", "defects", "measurements", "note", "checked_by", "checked_at", "version"]
         read_only_fields = fields
+
+
+    def _where(self, item) -> tuple | None:
+        return item.inspection.locate(item.position)
+
+    def get_batch_number(self, item) -> int | None:
+        where = self._where(item)
+        return None if where is None else where[1]
+
+    def get_position_in_batch(self, item) -> int | None:
+        where = self._where(item)
+        return None if where is None else where[2]
 
 
 class OpenSerializer(serializers.Serializer):
@@ -112,10 +142,11 @@ class EscapeRateQuerySerializer(serializers.Serializer):
 
 class LotInspectionFilter(ApiFilterSet):
     status = django_filters.ChoiceFilter(choices=InspectionStatus.choices)
+    purpose = django_filters.ChoiceFilter(choices=Purpose.choices)
 
     class Meta:
         model = LotInspection
-        fields = ["status"]
+        fields = ["status", "purpose"]
 
 
 class SampledItemFilter(ApiFilterSet):
@@ -138,7 +169,7 @@ class LotInspectionViewSet(ProjectScopedMixin, ApiViewSet):
     def get_queryset(self):
         if self.is_schema_generation:
             return LotInspection.objects.none()
-        return selectors.inspections_for_project(self.project)
+        return selectors.inspections_for_project(self.project, purpose=None)
 
     def get_object(self):
         try:
@@ -146,7 +177,7 @@ class LotInspectionViewSet(ProjectScopedMixin, ApiViewSet):
         except (LotInspection.DoesNotExist, ValueError, TypeError, OverflowError):
             raise NotFound from None
 
-    @api_schema(summary="Sampling inspections of the project, newest first")
+    @api_schema(summary="Sampling inspections of the project (batches and acceptance), newest first")
     def list(self, request, project_pk=None):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -2,6 +2,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Purpose(models.TextChoices):
+    """What a sampling inspection is for: one submitted batch (§5.2.1), or the acceptance of the
+    project's accepted batches of one service type as one isolated lot (§5.3.1)."""
+
+    LOT = "lot", _("Batch sampling inspection")
+    ACCEPTANCE = "acceptance", _("Acceptance sampling inspection")
+
+
 class InspectionStatus(models.TextChoices):
     """The life of one sampling inspection (抽检) of a submitted batch."""
 

@@ -22,6 +22,27 @@ def inspection_plan(project, service_type: str, lot_size: int):
     return services.inspection_plan(project, service_type, lot_size)
 
 
+def acceptance_plan(project, service_type: str, lot_size: int, *, floor_rate: Decimal | None,
+                    read_only: bool = False) -> tuple[Any, Decimal]:
+    """The plan of an acceptance inspection's lot and the project's statutory floor rate (%).
+
+    ``apps.sampling.services.compute_plan`` at normal inspection with the contract's level, AQLs
+    and fatal rule: an acceptance is an isolated lot (GB/T 2828.1 §9 switching is neither read nor
+    fed), sampled at least at max(the statutory floor, ``floor_rate``). ``read_only`` (pages that
+    only propose) reads the settings without creating them (``apps.sampling.selectors.settings_or_defaults``)."""
+    from apps.sampling import selectors, services
+    from apps.sampling.enums import Regime
+
+    settings = selectors.settings_or_defaults(project) if read_only else services.settings_for(project)
+    statutory = Decimal(services.floor_rate_for(project, settings))
+    used = max(statutory, floor_rate) if floor_rate is not None else statutory
+    plan = services.compute_plan(
+        lot_size=lot_size, regime=Regime.NORMAL, level=settings.level,
+        aqls={grade: settings.aql_for(grade) for grade in services.GRADES}, fatal_rejects=settings.fatal_rejects,
+        floor_rate=used, service_type=service_type)
+    return plan, statutory
+
+
 def new_seed() -> int:
     from apps.sampling import services
 
@@ -117,6 +138,34 @@ def start_inspection(batch, user) -> None:
     services.batch_inspection_start(batch=batch, user=user)
 
 
+def accepted_batches(project, service_type: str) -> list[dict]:
+    """The project's accepted batches of a service type by number, each with its number of items
+    (its item list, or its quantity when it has none): the population of an acceptance inspection,
+    ``[{"batch": id, "number": n, "count": k}, …]`` (batches with nothing to sample left out)."""
+    from django.db.models import Count
+
+    from apps.batches.enums import BatchStatus
+    from apps.batches.models import Batch
+
+    rows = (Batch.objects.filter(project=project, service_type=service_type, status=BatchStatus.ACCEPTED)
+            .annotate(listed=Count("items")).order_by("number").values("id", "number", "quantity", "listed"))
+    parts = [{"batch": r["id"], "number": r["number"], "count": r["listed"] or r["quantity"]} for r in rows]
+    return [p for p in parts if p["count"] > 0]
+
+
+def batch_item_ids(places: dict[int, list[int]]) -> dict[tuple[int, int], int]:
+    """{(batch id, position in the batch): BatchItem id} of the positions asked for, batch by batch."""
+    from apps.batches.models import BatchItem
+
+    found: dict[tuple[int, int], int] = {}
+    for batch_id, positions in places.items():
+        for start in range(0, len(positions), 5000):
+            for pos, pk in (BatchItem.objects.filter(batch_id=batch_id, position__in=positions[start:start + 5000])
+                            .values_list("position", "id")):
+                found[(batch_id, pos)] = pk
+    return found
+
+
 def record_decision(batch, *, accepted: bool, user) -> None:
     from apps.batches import services
 
@@ -153,11 +202,13 @@ def judge(check_item, value) -> bool | None:
 
 
 def record_ledger_entry(project, *, occurred_at, inspector, content: str, problems: str, requirements: str,
-                        conclusion: str, source) -> None:
+                        conclusion: str, source, acceptance: bool = False) -> None:
+    """The 检查台账 row: kind "sampling", or "acceptance" for an acceptance inspection."""
     from apps.inspections import services
     from apps.inspections.enums import LedgerKind
 
-    services.ledger_entry_record(project=project, kind=LedgerKind.SAMPLING, occurred_at=occurred_at,
+    kind = LedgerKind.ACCEPTANCE if acceptance else LedgerKind.SAMPLING
+    services.ledger_entry_record(project=project, kind=kind, occurred_at=occurred_at,
                                  inspector=inspector, content=content, problems=problems,
                                  requirements=requirements, conclusion=conclusion, source=source)
 

@@ -1,6 +1,9 @@
-"""The client's sampling inspection (抽检) of a submitted batch (§5.2.1, §7.1, GB/T 2828.1).
+"""The client's sampling inspection (抽检) of a submitted batch (§5.2.1, §7.1, GB/T 2828.1), and
+the acceptance inspection (验收抽检, §5.3.1) built the same way.
 
-One :class:`LotInspection` per submitted batch: the plan read from GB/T 2828.1 and the
+One :class:`LotInspection` per submitted batch (purpose ``lot``), or per service type and
+acceptance round (purpose ``acceptance``: the lot is the project's accepted batches of that
+service type, listed in ``population``): the plan read from GB/T 2828.1 and the
 DA/T 68.6 floor rate when it was opened (regime, level, code letter, Ac/Re per defect grade,
 sample size, the random seed the sample was drawn with), then the decision. Each drawn
 position of the batch is a :class:`SampledItem` with the inspector's result; a defective item
@@ -10,7 +13,9 @@ copied so later catalogue edits do not rewrite the record).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from decimal import Decimal
+from itertools import accumulate
 
 from django.conf import settings
 from django.db import models
@@ -24,17 +29,26 @@ from apps.inspections.enums import DefectGrade
 from apps.projects.enums import ServiceType
 from apps.projects.models import Project
 
-from .enums import Decision, InspectionStatus, ItemResult, Regime
+from .enums import Decision, InspectionStatus, ItemResult, Purpose, Regime
 
 NOTE_MAX = 500
 TEXT_MAX = 2000
+LABEL_MAX = 120
 
 
 class LotInspection(models.Model):
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="lot_inspections",
                                 verbose_name=_("project"))
-    batch = models.OneToOneField("batches.Batch", on_delete=models.PROTECT, related_name="lot_inspection",
-                                 verbose_name=_("batch"))
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices, default=Purpose.LOT)
+    # Purpose "lot": the submitted batch inspected. Purpose "acceptance": none (see ``population``).
+    batch = models.OneToOneField("batches.Batch", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="lot_inspection", verbose_name=_("batch"))
+    # Purpose "acceptance": the lot the sample is drawn from, in order — the project's accepted
+    # batches of the service type by number, each with its number of items:
+    # [{"batch": id, "number": n, "count": k}, …]; lot position p is item p − (items before) of its batch.
+    population = models.JSONField(_("batches of the lot"), default=list, blank=True)
+    # Purpose "acceptance": the caller's name of the inspection, e.g. "第1轮验收 · 数字化".
+    label = models.CharField(_("name"), max_length=LABEL_MAX, blank=True)
     service_type = models.CharField(_("service type"), max_length=32, choices=ServiceType.choices)
     lot_size = models.PositiveIntegerField(_("lot size"))
 
@@ -88,6 +102,13 @@ class LotInspection(models.Model):
         verbose_name_plural = _("sampling inspections")
         constraints = [
             models.CheckConstraint(condition=Q(status__in=InspectionStatus.values), name="lot_status_valid"),
+            models.CheckConstraint(condition=Q(purpose__in=Purpose.values), name="lot_purpose_valid"),
+            # A batch inspection has its batch and nothing of an acceptance inspection; an acceptance
+            # inspection has no batch, a label, and is read at normal inspection (an isolated lot).
+            models.CheckConstraint(
+                condition=(Q(purpose=Purpose.LOT) & Q(batch__isnull=False) & Q(label=""))
+                | (Q(purpose=Purpose.ACCEPTANCE) & Q(batch__isnull=True) & ~Q(label="") & Q(regime=Regime.NORMAL)),
+                name="lot_purpose_batch_consistent"),
             models.CheckConstraint(condition=Q(regime__in=Regime.values), name="lot_regime_valid"),
             models.CheckConstraint(condition=Q(service_type__in=ServiceType.values), name="lot_service_type_valid"),
             models.CheckConstraint(condition=Q(lot_size__gte=1), name="lot_size_positive"),
@@ -114,13 +135,40 @@ class LotInspection(models.Model):
                                    name="lot_decided_all_items_counted"),
         ]
         indexes = [models.Index(fields=["project", "status"], name="lot_project_status"),
+                   models.Index(fields=["project", "purpose"], name="lot_project_purpose"),
                    models.Index(fields=["project", "service_type"], name="lot_project_service")]
 
     def __str__(self) -> str:
+        if self.is_acceptance:
+            return gettext("Acceptance inspection: %(label)s") % {"label": self.label}
         return gettext("Sampling inspection of batch %(n)s") % {"n": self.batch.number}
 
     def get_absolute_url(self) -> str:
         return reverse("lot_inspection:detail", args=[self.pk])
+
+    @property
+    def is_acceptance(self) -> bool:
+        return self.purpose == Purpose.ACCEPTANCE
+
+    def locate(self, position: int) -> tuple[int, int, int] | None:
+        """An acceptance inspection's lot position → (batch id, batch number, position in the
+        batch); None for a batch inspection or a position outside the lot."""
+        ends = self.__dict__.get("_population_ends")
+        if ends is None:  # cumulative counts, computed once per instance (the population never changes)
+            ends = self.__dict__["_population_ends"] = list(accumulate(int(p["count"]) for p in self.population or ()))
+        index = bisect_left(ends, position)
+        if position < 1 or index >= len(ends):
+            return None
+        part = self.population[index]
+        before = ends[index - 1] if index else 0
+        return int(part["batch"]), int(part["number"]), position - before
+
+    def place_of(self, position: int) -> str:
+        """"批次 3 第 12 件" for a position of an acceptance inspection's lot ("" otherwise)."""
+        where = self.locate(position)
+        if where is None:
+            return ""
+        return gettext("batch %(n)s, item %(m)d") % {"n": where[1], "m": where[2]}
 
     def get_attachment_project(self):
         return self.project
@@ -192,6 +240,12 @@ class SampledItem(models.Model):
 
     def __str__(self) -> str:
         return gettext("Sampled item %(n)d") % {"n": self.position}
+
+    @property
+    def place(self) -> str:
+        """Where the item is in an acceptance inspection's lot: "批次 3 第 12 件" ("" for a batch
+        inspection, whose positions are the batch's own)."""
+        return self.inspection.place_of(self.position)
 
     @property
     def measurements_display(self) -> str:

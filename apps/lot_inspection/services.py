@@ -9,6 +9,12 @@
         → apps.sampling.services.switching_lot_record (switching rules)
         → apps.inspections.services.ledger_entry_record (检查台账, kind "sampling")
 
+    project in ACCEPTANCE ──acceptance_inspection_open (called by apps.acceptance)──► acceptance inspection OPEN
+        the lot: the project's accepted batches of one service type (``population``); plan at normal
+        inspection, floor max(statutory, the plan's rate); results recorded and decided as above, but
+        the decision touches no batch, no switching state and raises no ticket (the acceptance
+        report does), and its ledger row is of kind "acceptance".
+
 Rows of results (:class:`~.rows.RowInput`) are parsed in ``rows``, read from files in
 ``importing`` and checked against the sample in ``resolution``; this module locks, saves and
 decides.
@@ -17,6 +23,7 @@ decides.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -27,13 +34,14 @@ from apps.core.errors import DomainError
 from apps.core.history import current_context, delete_with_history, history_context, save_with_history
 from apps.core.locking import lock
 from apps.core.permissions import require
+from apps.core.text import clean_line
 from apps.inspections.enums import DefectGrade
-from apps.projects.enums import Phase
+from apps.projects.enums import Phase, ServiceType
 
 from . import integration, selectors
-from .enums import Decision, InspectionStatus, ItemResult
+from .enums import Decision, InspectionStatus, ItemResult, Purpose
 from .importing import read_result_rows
-from .models import ItemDefect, LotInspection, SampledItem
+from .models import LABEL_MAX, ItemDefect, LotInspection, SampledItem
 from .resolution import GRADE_RANK, Resolved, resolve_rows
 from .rows import MAX_ROWS, RowInput
 
@@ -112,6 +120,55 @@ def _create_inspection(batch, user, snap: dict, *, lot_size: int, seed: int, dra
             inspection.save()
     except IntegrityError as exc:
         raise DomainError(_("This batch already has a sampling inspection."), code="illegal_transition") from exc
+    return inspection
+
+
+# ---------------------------------------------------------------- acceptance inspection (§5.3.1)
+
+def acceptance_inspection_open(*, project, user, service_type: str, floor_rate: Decimal, label: str) -> LotInspection:
+    """Open the acceptance inspection (验收抽检) of one service type: the lot is the project's
+    accepted batches of that type in number order (``population``), the plan GB/T 2828.1 at normal
+    inspection (an isolated lot: switching is neither read nor fed) sampled at least at
+    max(the statutory floor, ``floor_rate`` %), the sample drawn with a new recorded seed, each
+    drawn position linked to its batch item when the batch has an item list.
+
+    Called by apps.acceptance inside its own transaction; ``label`` names the inspection (e.g.
+    "第1轮验收 · 数字化"). Refused unless the project is in acceptance (illegal_transition) and
+    when the service type has no accepted batch (invalid)."""
+    require("lot_inspection.may_open_acceptance_inspection", user, project)
+    if service_type not in ServiceType.values:
+        raise DomainError(_("Unknown service type."), field="service_type")
+    label = clean_line(label, field="label", label=_("The name of the acceptance inspection"), max_length=LABEL_MAX)
+    floor_rate = selectors.clean_floor_rate(floor_rate)
+    with transaction.atomic(), history_context(user=user):
+        locked = lock(project)
+        if locked.phase != Phase.ACCEPTANCE:
+            raise DomainError(_("Acceptance inspections are opened while the project is in acceptance (it is now: "
+                                "%(p)s).") % {"p": locked.get_phase_display()}, code="illegal_transition")
+        population, plan, _statutory = selectors.acceptance_lot(locked, service_type, floor_rate, read_only=False)
+        snap = integration.plan_snapshot(plan)
+        lot_size = sum(p["count"] for p in population)
+        seed = integration.new_seed()
+        positions = integration.draw_sample(lot_size, snap["sample_size"], seed)
+        inspection = LotInspection(
+            project=locked, purpose=Purpose.ACCEPTANCE, population=population, label=label,
+            service_type=service_type, lot_size=lot_size, seed=seed, opened_by=user,
+            pass_threshold=locked.quality_threshold, fatal_rejects=plan.fatal_rejects,
+            **{k: snap[k] for k in PLAN_FIELDS})
+        inspection._change_reason = _("Acceptance inspection opened: %(n)d of %(lot)d items of %(batches)d batches "
+                                      "drawn (seed %(seed)d)") % {
+            "n": len(positions), "lot": lot_size, "batches": len(population), "seed": seed}
+        inspection.save()
+        places: dict[int, list[int]] = {}
+        located = {p: inspection.locate(p) for p in positions}
+        for batch_id, _number, pos in located.values():
+            places.setdefault(batch_id, []).append(pos)
+        item_ids = integration.batch_item_ids(places)
+        bulk_create_with_history(
+            [SampledItem(inspection=inspection, position=p, batch_item_id=item_ids.get((located[p][0], located[p][2])))
+             for p in positions],
+            SampledItem, batch_size=1000, default_user=user,
+            default_change_reason=_("Drawn for the acceptance inspection"), custom_historical_attrs=_history_ip())
     return inspection
 
 
@@ -266,9 +323,13 @@ def lot_inspection_decide(*, inspection: LotInspection, user, expected_version: 
                               % {"n": counts["pending"]}, code="illegal_transition")
         result = selectors.outcome(locked, counts)
         _record_verdict(locked, user, counts, result)
+        _ledger(locked, user, result)
+        if locked.is_acceptance:
+            # The verdict is the acceptance report's figure: no batch, switching state or ticket
+            # changes here (apps.acceptance raises the tickets of a failed round).
+            return locked
         integration.record_decision(locked.batch, accepted=result.accepted, user=user)
         integration.record_lot_result(locked, accepted=result.accepted, user=user)
-        _ledger(locked, user, result)
         if not result.accepted:
             _raise_ticket(locked, user, result)
         # The contractor is notified by apps.batches.services.batch_decision_record.
@@ -293,8 +354,13 @@ def _record_verdict(inspection: LotInspection, user, counts: dict, result) -> No
     inspection.decided_at = timezone.now()
     inspection.version += 1
     verdict = _("accepted") if result.accepted else _("not accepted, rectification required")
-    save_with_history(inspection, reason=_("Batch %(n)s decided: %(verdict)s (pass rate %(rate)s %%)")
-                      % {"n": inspection.batch.number, "verdict": verdict, "rate": result.pass_rate},
+    if inspection.is_acceptance:
+        reason = _("Acceptance inspection %(label)s decided: %(verdict)s (pass rate %(rate)s %%)") % {
+            "label": inspection.label, "verdict": verdict, "rate": result.pass_rate}
+    else:
+        reason = _("Batch %(n)s decided: %(verdict)s (pass rate %(rate)s %%)") % {
+            "n": inspection.batch.number, "verdict": verdict, "rate": result.pass_rate}
+    save_with_history(inspection, reason=reason,
                       update_fields=["status", "decision", "pass_rate", "conforming_count", "defective_count",
                                      "fatal_count", "serious_count", "general_count", "defects_total", "reason",
                                      "inspectors", "decided_by", "decided_at", "version", "updated_at"])
@@ -305,13 +371,8 @@ def _raise_ticket(inspection: LotInspection, user, result) -> None:
     linked to the batch, the defects found and the defective items."""
     from apps.projects.hooks import problem_found
 
-    defects = list(ItemDefect.objects.filter(sampled_item__inspection=inspection).select_related("sampled_item"))
-    items = list({d.sampled_item.batch_item_id: d.sampled_item.batch_item for d in defects
-                  if d.sampled_item.batch_item_id}.values())
-    severity = (DefectGrade.FATAL if inspection.fatal_count else DefectGrade.SERIOUS if inspection.serious_count
-                else DefectGrade.GENERAL)
-    labels = dict(DefectGrade.choices)
-    per_grade = "、".join(f"{labels[g]} {n}" for g, n in inspection.grade_counts().items() if n)
+    found = selectors.findings(inspection)
+    defects, items, severity, per_grade = found.defects, found.items, found.severity, found.per_grade
     description = _("Sampling inspection of batch %(n)s: %(sample)d items inspected, %(bad)d defective (%(grades)s), "
                     "pass rate %(rate)s %%. %(reasons)s") % {
         "n": inspection.batch.number, "sample": inspection.sample_size, "bad": inspection.defective_count,
@@ -327,11 +388,18 @@ def _raise_ticket(inspection: LotInspection, user, result) -> None:
 def _ledger(inspection: LotInspection, user, result) -> None:
     """The 检查台账 row of the inspection (§5.2.1: time, inspector, content, problems, requirements)."""
     labels = dict(DefectGrade.choices)
-    content = _("Sampling inspection of batch %(n)s (%(service)s): lot %(lot)d, %(regime)s, level %(level)s, "
-                "code letter %(code)s, %(sample)d items inspected (seed %(seed)d)") % {
-        "n": inspection.batch.number, "service": inspection.get_service_type_display(), "lot": inspection.lot_size,
-        "regime": inspection.get_regime_display(), "level": inspection.level, "code": inspection.code_letter,
-        "sample": inspection.sample_size, "seed": inspection.seed}
+    plan = {"service": inspection.get_service_type_display(), "lot": inspection.lot_size,
+            "regime": inspection.get_regime_display(), "level": inspection.level, "code": inspection.code_letter,
+            "sample": inspection.sample_size, "seed": inspection.seed}
+    if inspection.is_acceptance:
+        content = _("Acceptance inspection %(label)s (%(service)s): lot %(lot)d items of batches %(batches)s, "
+                    "%(regime)s, level %(level)s, code letter %(code)s, %(sample)d items inspected (seed %(seed)d)") % {
+            "label": inspection.label, "batches": "、".join(str(p["number"]) for p in inspection.population),
+            **plan}
+    else:
+        content = _("Sampling inspection of batch %(n)s (%(service)s): lot %(lot)d, %(regime)s, level %(level)s, "
+                    "code letter %(code)s, %(sample)d items inspected (seed %(seed)d)") % {
+            "n": inspection.batch.number, **plan}
     problems = ""
     if inspection.defective_count:
         per_grade = "、".join(f"{labels[g]} {n}" for g, n in inspection.grade_counts().items() if n)
@@ -339,10 +407,14 @@ def _ledger(inspection: LotInspection, user, result) -> None:
             "n": inspection.defective_count, "grades": per_grade, "rate": inspection.pass_rate}
         if result.reasons:
             problems += "；" + "；".join(result.reasons)
-    requirements = "" if result.accepted else _("The batch is not accepted: rectify it and submit it again.")
+    if inspection.is_acceptance:
+        requirements = "" if result.accepted else _("The acceptance sample is not accepted: see the acceptance "
+                                                    "report for the rectification.")
+    else:
+        requirements = "" if result.accepted else _("The batch is not accepted: rectify it and submit it again.")
     if problems and not requirements:
         requirements = _("Correct the defective items found in the sample.")
     conclusion = inspection.get_decision_display()
     integration.record_ledger_entry(inspection.project, occurred_at=inspection.decided_at, inspector=user,
                                     content=content, problems=problems, requirements=requirements,
-                                    conclusion=conclusion, source=inspection)
+                                    conclusion=conclusion, source=inspection, acceptance=inspection.is_acceptance)

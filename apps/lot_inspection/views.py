@@ -23,7 +23,7 @@ from apps.inspections.enums import DefectGrade
 from apps.projects.selectors import project_for_user
 
 from . import integration, selectors, services
-from .enums import ItemResult
+from .enums import ItemResult, Purpose
 from .forms import ImportForm, RowsError, rows_from_post
 
 ITEMS_PER_PAGE = 200
@@ -45,6 +45,7 @@ def project_page(request, project_id):
         "awaiting": list(selectors.batches_awaiting_inspection(project)[:100]) if can_open else [],
         "candidates": list(selectors.rectification_candidates(project)[:50]),
         "escape": selectors.escape_rate(project),
+        "acceptance": list(selectors.inspections_for_project(project, Purpose.ACCEPTANCE)[:100]),
     })
 
 
@@ -103,6 +104,7 @@ def detail(request, pk):
         page = Paginator(qs, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "lot_inspection/detail.html", {
         "project": inspection.project, "inspection": inspection, "see_sample": see_sample, "page": page,
+        "population": inspection.population if inspection.is_acceptance else [],
         "query": "show=defective" if request.GET.get("show") == "defective" else "",
         "counts": selectors.result_counts(inspection) if see_sample and inspection.is_open else None,
         "can_record": allowed("lot_inspection.can_record_lot_results", request.user, inspection),
@@ -158,18 +160,19 @@ def entry(request, pk):
     rows = selectors.entry_rows(inspection)
     catalogue = integration.defect_catalogue(inspection.project, inspection.service_type)
     return render(request, "lot_inspection/entry.html", {
-        "project": inspection.project, "inspection": inspection, "rows_html": _entry_rows_html(rows, metrics),
+        "project": inspection.project, "inspection": inspection,
+        "rows_html": _entry_rows_html(rows, metrics, place=inspection.is_acceptance),
         "metrics": metrics,
         "catalogue": list(catalogue.values()), "counts": selectors.result_counts(inspection),
     })
 
 
-def _entry_rows_html(rows: list[dict], metrics: list) -> str:
+def _entry_rows_html(rows: list[dict], metrics: list, *, place: bool = False) -> str:
     """The entry table's rows, built as one string: 2,000 rows through the template engine take
     about a second; escaped string formatting takes a few tens of milliseconds."""
-    labels = [(value, escape(_(label)), ' class="text-muted"' if value == ItemResult.PENDING else "")
-              for value, label in ((ItemResult.CONFORMING, "conforming"), (ItemResult.DEFECTIVE, "defective"),
-                                   (ItemResult.PENDING, "pending"))]
+    labels = [(ItemResult.CONFORMING, escape(_("conforming")), ""),
+              (ItemResult.DEFECTIVE, escape(_("defective")), ""),
+              (ItemResult.PENDING, escape(_("pending")), ' class="text-muted"')]
     names = [m.metric for m in metrics]
     out = []
     for r in rows:
@@ -178,17 +181,19 @@ def _entry_rows_html(rows: list[dict], metrics: list) -> str:
             f'<label{css}><input type="radio" name="r{i}" value="{value}"{" checked" if r["result"] == value else ""}>'
             f' {label}</label>' for value, label, css in labels)
         values = r["measurements"] or {}
+        place_cell = f'<td class="text-nowrap">{escape(r["place"])}</td>' if place else ""
         measured = "".join(
             f'<td><input name="m{i}_{name}" value="{escape(values.get(name, ""))}" size="5" inputmode="decimal" '
             f'data-metric="{name}"></td>' for name in names)
         out.append(
             f'<tr data-id="{i}" data-position="{r["position"]}"><td>{r["position"]}<input type="hidden" name="v{i}" '
-            f'value="{r["version"]}"></td><td>{escape(r["batch_item__archive_code"] or "")}</td>'
+            f'value="{r["version"]}"></td>{place_cell}'
+            f'<td>{escape(r["batch_item__archive_code"] or "")}</td>'
             f'<td>{escape(r["batch_item__title"] or "")}</td><td>{escape(r["batch_item__file_name"] or "")}</td>'
             f'<td class="text-nowrap">{radios}</td><td><input name="d{i}" value="{escape(r["defects"])}" '
             f'list="defect-codes" size="10"></td>{measured}<td><input name="n{i}" value="{escape(r["note"])}" '
             f'size="16" maxlength="500"></td></tr>')
-    return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
+    return mark_safe("\n".join(out))
 
 
 @login_required
@@ -233,7 +238,11 @@ def decide(request, pk):
         except DomainError as exc:
             show_refusal(exc, request=request)
         else:
-            if inspection.is_accepted:
+            if inspection.is_acceptance:
+                verdict = _("accepted") if inspection.is_accepted else _("not accepted, rectification required")
+                message = _("Decision recorded: the acceptance sample is %(verdict)s.") % {"verdict": verdict}
+                (messages.success if inspection.is_accepted else messages.warning)(request, message)
+            elif inspection.is_accepted:
                 messages.success(request, _("Decision recorded: the batch is accepted."))
             else:
                 messages.warning(request, _("Decision recorded: the batch is not accepted and is marked for "
@@ -262,16 +271,22 @@ def sample_csv(request, pk):
     metrics = _metrics(inspection)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["位置", "档号", "题名", "文件名", "结果", "缺陷代码", *[m.metric for m in metrics], "备注"])
+    place = inspection.is_acceptance  # the lot spans batches: where each item is
+    writer.writerow(["位置", *(["批次及件号"] if place else []), "档号", "题名", "文件名", "结果", "缺陷代码",
+                     *[m.metric for m in metrics], "备注"])
     result_words = {ItemResult.CONFORMING: "合格", ItemResult.DEFECTIVE: "不合格", ItemResult.PENDING: ""}
     for row in selectors.entry_rows(inspection):
         values = row["measurements"] or {}
         writer.writerow([_csv_cell(v) for v in [
-            row["position"], row["batch_item__archive_code"], row["batch_item__title"], row["batch_item__file_name"],
+            row["position"], *([row["place"]] if place else []), row["batch_item__archive_code"],
+            row["batch_item__title"], row["batch_item__file_name"],
             result_words.get(row["result"], ""), row["defects"], *[values.get(m.metric, "") for m in metrics],
             row["note"]]])
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    filename = f"抽检样本-批次{inspection.batch.number}.csv"
+    if place:
+        filename = "验收抽检样本-" + "".join(c for c in inspection.label if c not in '/\\"') + ".csv"
+    else:
+        filename = f"抽检样本-批次{inspection.batch.number}.csv"
     response["Content-Disposition"] = (f'attachment; filename="sample-{inspection.pk}.csv"; '
                                        f"filename*=UTF-8''{quote(filename)}")
     response["Cache-Control"] = "private, no-store"

@@ -52,3 +52,26 @@ def all_conforming(inspection, user, *, except_positions: dict | None = None):
         rows.append(RowInput(label=str(item.position), item_id=item.pk,
                              result="defective" if codes else "conforming", defects=list(codes or [])))
     return services.lot_inspection_results_record(inspection=inspection, user=user, rows=rows)
+
+
+# ---------------------------------------------------------------- acceptance inspections
+
+def accepted_batch(world, *, items: int = 30, quantity: int | None = None, service_type: str = "digitization"):
+    """A batch submitted, sampled (all conforming) and accepted through the services."""
+    batch = submitted_batch(world, items=items, quantity=quantity, service_type=service_type)
+    inspection = services.lot_inspection_open(batch=batch, user=world.inspector)
+    all_conforming(inspection, world.inspector)
+    services.lot_inspection_decide(inspection=inspection, user=world.lead)
+    batch.refresh_from_db()
+    return batch
+
+
+def in_acceptance(project) -> None:
+    Project.objects.filter(pk=project.pk).update(phase=Phase.ACCEPTANCE)
+    project.refresh_from_db()
+
+
+def acceptance_for(world, *, service_type: str = "digitization", floor_rate=None, label: str = "第1轮验收 · 数字化",
+                   user=None):
+    return services.acceptance_inspection_open(project=world.project, user=user or world.lead,
+                                               service_type=service_type, floor_rate=floor_rate, label=label)
