@@ -58,7 +58,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
     class Meta:
         model = Deadline
         fields = ["id", "record", "kind", "kind_label", "title", "counting", "counting_display", "base_date",
-                  "amount", "due_date", "overdue", "state", "state_display", "responsible_org", "responsible_user",
+                  "amount", "due_date", "remind_on", "overdue", "state", "state_display", "responsible_org", "responsible_user",
                   "escalate_to_regulator", "closed_at", "closed_by", "waive_reason", "created_at", "permissions"]
         read_only_fields = fields
 

@@ -14,11 +14,13 @@ class DeadlineKind(models.TextChoices):
     HANDOVER = "handover", _("Handover after acceptance")
     EVALUATION = "evaluation", _("Quality evaluation")
     WARRANTY_END = "warranty_end", _("End of warranty")
+    WARRANTY_RESPONSE = "warranty_response", _("Response to a warranty problem")
     RETENTION_EXPIRY = "retention_expiry", _("Retention period expiry")
     CERTIFICATE_EXPIRY = "certificate_expiry", _("Certificate expiry")
     ACTION_ITEM = "action_item", _("Meeting action item")
     QUALITY_REPORT = "quality_report", _("Quality and data report")
     IMPROVEMENT_PLAN = "improvement_plan", _("Improvement plan")
+    EVALUATION_ANSWER = "evaluation_answer", _("Contractor's answer to the quality evaluation")
     OTHER = "other", _("Other")
 
 

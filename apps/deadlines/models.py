@@ -35,6 +35,10 @@ class Deadline(models.Model):
     base_date = models.DateField(_("counted from"))
     amount = models.PositiveIntegerField(_("amount"))
     due_date = models.DateField(_("due date"))
+    # A first reminder earlier than the scan's window (DEADLINE_REMIND_DAYS), e.g. a warranty's
+    # end reminded a month before: the rule (days before the due date) and the day it gives.
+    remind_days = models.PositiveIntegerField(_("first reminder, days before the due date"), null=True, blank=True)
+    remind_on = models.DateField(_("first reminder on"), null=True, blank=True)
 
     responsible_org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="deadlines",
                                         verbose_name=_("responsible organisation"))
@@ -73,10 +77,16 @@ class Deadline(models.Model):
             models.CheckConstraint(condition=(Q(state=DeadlineState.OPEN) & Q(closed_at__isnull=True))
                                    | (~Q(state=DeadlineState.OPEN) & Q(closed_at__isnull=False)),
                                    name="deadline_closed_consistent"),
+            # An early reminder has both its rule and its day, never after the due date.
+            models.CheckConstraint(condition=(Q(remind_days__isnull=True) & Q(remind_on__isnull=True))
+                                   | (Q(remind_days__isnull=False) & Q(remind_on__lte=models.F("due_date"))),
+                                   name="deadline_remind_consistent"),
         ]
         indexes = [
             # The scan reads open deadlines by due date.
             models.Index(fields=["due_date", "id"], condition=Q(state="open"), name="deadline_open_due"),
+            models.Index(fields=["remind_on", "id"], condition=Q(state="open", remind_on__isnull=False),
+                         name="deadline_open_remind"),
             models.Index(fields=["project", "state", "due_date"], name="deadline_project_state"),
             models.Index(fields=["content_type", "object_id"], name="deadline_record"),
         ]

@@ -79,6 +79,20 @@ def compute_due_date(*, base_date: dt.date, amount: int, counting: str) -> dt.da
         raise DomainError(_("The due date falls outside the supported calendar."), field="amount") from exc
 
 
+MAX_REMIND_DAYS = 366
+
+
+def remind_on_for(*, due_date: dt.date, remind_days: int | None) -> dt.date | None:
+    """The day of the first reminder ``remind_days`` calendar days before ``due_date`` (None: the
+    scan's default window, DEADLINE_REMIND_DAYS, applies)."""
+    if remind_days is None:
+        return None
+    if isinstance(remind_days, bool) or not isinstance(remind_days, int) or not 0 <= remind_days <= MAX_REMIND_DAYS:
+        raise DomainError(_("The first reminder must be a whole number of days between 0 and %(n)d before the due "
+                            "date.") % {"n": MAX_REMIND_DAYS}, field="remind_days")
+    return due_date - dt.timedelta(days=remind_days)
+
+
 def _lock_open(deadline: Deadline) -> Deadline:
     """The deadline's row under ``SELECT … FOR UPDATE``; refused when it is no longer open (the
     copy in hand may be older than the row)."""
@@ -91,12 +105,14 @@ def _lock_open(deadline: Deadline) -> Deadline:
 
 def deadline_create(*, record: models.Model, project: Project, kind: str, title: str, base_date: dt.date,
                     amount: int, counting: str, responsible_org: Organization, responsible_user=None,
-                    escalate_to_regulator: bool = False, user) -> Deadline:
+                    escalate_to_regulator: bool = False, remind_days: int | None = None, user) -> Deadline:
     """Record a deadline on ``record`` (any saved model instance) of ``project``.
 
     ``due_date`` is computed from the rule (``base_date`` + ``amount`` in ``counting``) and
     the rule is kept, so the date can be recomputed. The responsible organisation must be the
     project's client or contractor; the responsible person, if given, an active member of it.
+    ``remind_days``: the first reminder goes out that many calendar days before the due date
+    (when it is earlier than the scan's window, DEADLINE_REMIND_DAYS).
     """
     require("deadlines.can_create_deadline", user, project)
     if record is None or getattr(record, "pk", None) is None:
@@ -121,9 +137,11 @@ def deadline_create(*, record: models.Model, project: Project, kind: str, title:
             raise DomainError(_("The responsible person must be an active project member of the responsible "
                                 "organisation."), field="responsible_user")
     due = compute_due_date(base_date=base_date, amount=amount, counting=counting)
+    remind_on = remind_on_for(due_date=due, remind_days=remind_days)
     deadline = Deadline(
         content_type=ContentType.objects.get_for_model(record), object_id=record.pk, project=project, kind=kind,
         title=title, counting=counting, base_date=base_date, amount=amount, due_date=due,
+        remind_days=remind_days, remind_on=remind_on,
         responsible_org=responsible_org, responsible_user=responsible_user,
         escalate_to_regulator=bool(escalate_to_regulator), created_by=user,
     )
@@ -202,10 +220,12 @@ def deadline_reschedule(*, deadline: Deadline, user, reason: str, base_date: dt.
             raise DomainError(_("Nothing changed: the deadline already has this rule."), code="unchanged")
         old_due = locked.due_date
         locked.base_date, locked.amount, locked.counting, locked.due_date = new_base, new_amount, new_counting, due
+        # The early reminder keeps its lead time before the new date.
+        locked.remind_on = remind_on_for(due_date=due, remind_days=locked.remind_days)
         save_with_history(
             locked, reason=_("Rescheduled from %(old)s to %(new)s: %(r)s") % {
                 "old": f"{old_due:%Y-%m-%d}", "new": f"{due:%Y-%m-%d}", "r": reason},
-            update_fields=["base_date", "amount", "counting", "due_date", "updated_at"])
+            update_fields=["base_date", "amount", "counting", "due_date", "remind_on", "updated_at"])
     return locked
 
 
@@ -369,7 +389,8 @@ def scan_workers() -> int:
 
 def deadlines_scan(*, today: dt.date | None = None, chunk_size: int | None = None, email: bool = True,
                    workers: int | None = None) -> ScanResult:
-    """Notify about every open deadline due within DEADLINE_REMIND_DAYS, due today or overdue.
+    """Notify about every open deadline due within DEADLINE_REMIND_DAYS (or whose own early
+    reminder day, ``remind_on``, has come), due today or overdue.
 
     Set-based: one query lists the ids, then per chunk one query reads the deadlines, at most
     three load the people (cached for the whole scan) and one INSERT ... ON CONFLICT DO NOTHING
@@ -392,7 +413,9 @@ def deadlines_scan(*, today: dt.date | None = None, chunk_size: int | None = Non
     regulator_before = regulator_cutoff(today, regulator_days)
     horizon = today + dt.timedelta(days=remind_days)
 
-    ids = list(Deadline.objects.filter(state=DeadlineState.OPEN, due_date__lte=horizon)
+    # In the window: due within DEADLINE_REMIND_DAYS, or its own early reminder day reached.
+    window = models.Q(due_date__lte=horizon) | models.Q(remind_on__lte=today)
+    ids = list(Deadline.objects.filter(window, state=DeadlineState.OPEN)
                .order_by("pk").values_list("pk", flat=True))
     result = ScanResult()
     people = _People()
@@ -402,8 +425,8 @@ def deadlines_scan(*, today: dt.date | None = None, chunk_size: int | None = Non
         templates = _templates()
 
         def read(start: int) -> list:
-            return list(Deadline.objects.filter(pk__in=ids[start:start + chunk_size], state=DeadlineState.OPEN,
-                                                due_date__lte=horizon).values_list(*SCAN_FIELDS, named=True))
+            return list(Deadline.objects.filter(window, pk__in=ids[start:start + chunk_size], state=DeadlineState.OPEN)
+                        .values_list(*SCAN_FIELDS, named=True))
 
         def prepare(rows: list) -> list[Message]:
             return _messages_for(rows, today=today, regulator_before=regulator_before,

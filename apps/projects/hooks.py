@@ -206,3 +206,20 @@ def on_acceptance_passed(hook: Callable) -> Callable:
 def acceptance_passed(*, project, user) -> None:
     for hook in list(_acceptance_passed):
         hook(project=project, user=user)
+
+
+# ---------------------------------------------------------------- notices on the project page
+
+_notices: list[Callable] = []
+
+
+def register_project_notice(source: Callable) -> Callable:
+    """``source(project) -> list[str]``: warnings a module raises about the whole project, shown
+    at the top of the project page (e.g. an acceptance beyond the third round, §5.3.2)."""
+    if source not in _notices:
+        _notices.append(source)
+    return source
+
+
+def project_notices(project) -> list[str]:
+    return [text for source in list(_notices) for text in source(project)]

@@ -221,6 +221,8 @@ def project_acceptance_record(*, project: Project, user, accepted_on, reason: st
         locked.accepted_on = accepted_on
         locked.version += 1
         save_with_history(locked, reason=reason, update_fields=["accepted_on", "version", "updated_at"])
+        # The Annex A rows that count from the acceptance (handover, evaluation) get their dates.
+        stage_tasks_sync(project=locked)
         hooks.acceptance_passed(project=locked, user=user)
     return locked
 

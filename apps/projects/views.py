@@ -15,7 +15,7 @@ from apps.core.permissions import allowed, require
 from apps.core.refusals import show_refusal
 from apps.core.transitions import Target, TransitionView
 
-from . import selectors, services
+from . import hooks, selectors, services
 from .filters import ProjectFilter
 from .forms import AttestationForm, MemberAddForm, OptionalReasonForm, ProjectForm, ReasonForm
 
@@ -81,7 +81,8 @@ def project_detail(request, pk):
     context = {"project": project, "tab": tab,
                "can_manage": allowed("projects.can_manage_project", request.user, project),
                "can_suspend": allowed("projects.can_suspend_project", request.user, project),
-               "can_resume": allowed("projects.can_resume_project", request.user, project)}
+               "can_resume": allowed("projects.can_resume_project", request.user, project),
+               "notices": hooks.project_notices(project)}
     if tab in ("overview", "gates"):
         context["gates"] = selectors.project_gate_overview(project)
     if tab == "overview":

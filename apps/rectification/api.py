@@ -4,8 +4,9 @@
 | method | path | service |
 |---|---|---|
 | GET | ``rectification-tickets/?state=open|<state>&source=`` | tickets of the project |
-| POST | ``rectification-tickets/`` | ``ticket_raise`` (client lead / client inspector) |
+| POST | ``rectification-tickets/`` | ``ticket_raise`` (client lead / client inspector); with ``source=warranty`` and no ``due_date``: ``warranty_ticket_raise`` (in the warranty period; deadlines from the contract) |
 | GET | ``rectification-tickets/{id}/`` | one ticket with its reviews and signatures |
+| POST | ``rectification-tickets/{id}/respond/`` | ``ticket_respond`` (warranty problem: contractor PM / special inspector) |
 | POST | ``rectification-tickets/{id}/submit/`` | ``ticket_submit`` (contractor PM / special inspector) |
 | POST | ``rectification-tickets/{id}/refuse/`` | ``ticket_refuse`` (contractor PM) |
 | POST | ``rectification-tickets/{id}/review/`` | ``ticket_review`` (client lead / client inspector) |
@@ -53,6 +54,8 @@ class TicketSerializer(serializers.ModelSerializer):
     submitted_by = UserRefSerializer(read_only=True)
     reviewed_by = UserRefSerializer(read_only=True)
     closed_by = UserRefSerializer(read_only=True)
+    responded_by = UserRefSerializer(read_only=True, allow_null=True)
+    response_overdue = serializers.SerializerMethodField()
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     source_display = serializers.CharField(source="get_source_display", read_only=True)
     severity_display = serializers.CharField(source="get_severity_display", read_only=True)
@@ -65,7 +68,8 @@ class TicketSerializer(serializers.ModelSerializer):
         model = RectificationTicket
         fields = ["id", "number", "doc_no", "source", "source_display", "source_label", "found_on", "title",
                   "description", "severity", "severity_display", "batch", "auto_raised", "requirement", "due_date",
-                  "responsible_unit", "raised_by", "raised_at", "measures", "result", "submitted_by",
+                  "responsible_unit", "raised_by", "raised_at", "response_due", "response_plan", "responded_by",
+                  "responded_at", "response_overdue", "measures", "result", "submitted_by",
                   "submitted_at", "refusal_reason", "refused_at", "review_opinion", "reviewed_by", "reviewed_at",
                   "failed_reviews", "state", "state_display", "closed_by", "closed_at", "cancel_reason", "note",
                   "version", "overdue", "reviews", "signatures", "pdf_url"]
@@ -73,6 +77,9 @@ class TicketSerializer(serializers.ModelSerializer):
 
     def get_overdue(self, ticket) -> bool:
         return selectors.is_overdue(ticket)
+
+    def get_response_overdue(self, ticket) -> bool:
+        return selectors.is_response_overdue(ticket)
 
     def get_reviews(self, ticket) -> list[dict]:
         return ReviewOutSerializer(selectors.reviews_of(ticket), many=True).data
@@ -94,9 +101,20 @@ class TicketRaiseSerializer(serializers.Serializer):
     title = LineField(max_length=TITLE_MAX)
     description = TextField(max_length=3 * TEXT_MAX)
     requirement = TextField(max_length=TEXT_MAX)
-    due_date = DateField()
+    due_date = DateField(required=False, allow_null=True, default=None,
+                         help_text=gettext_lazy("Required, except for a warranty problem (source warranty), whose "
+                                                "deadlines come from the contract's terms."))
     responsible_unit = LineField(max_length=TITLE_MAX, required=False, allow_blank=True, default="")
     note = LineField(max_length=500, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        if attrs["source"] == TicketSource.WARRANTY:
+            if attrs.get("due_date") is not None:
+                raise serializers.ValidationError({"due_date": gettext_lazy(
+                    "A warranty problem's deadlines come from the contract's terms: leave the deadline out.")})
+        elif attrs.get("due_date") is None:
+            raise serializers.ValidationError({"due_date": gettext_lazy("This field is required.")})
+        return attrs
 
 
 def _version_field():
@@ -109,6 +127,11 @@ def _version_field():
 class TicketAnswerSerializer(serializers.Serializer):
     measures = TextField(max_length=TEXT_MAX)
     result = TextField(max_length=TEXT_MAX)
+    version = _version_field()
+
+
+class TicketRespondSerializer(serializers.Serializer):
+    plan = TextField(max_length=TEXT_MAX, help_text=gettext_lazy("The planned measures (§6.5.3)."))
     version = _version_field()
 
 
@@ -165,14 +188,26 @@ class TicketViewSet(ProjectScopedMixin, ApiViewSet):
     def retrieve(self, request, project_pk=None, pk=None):
         return Response(self.get_serializer(self.get_object()).data)
 
-    @api_schema(summary="Issue a rectification notice (client lead or client inspector)", request=TicketRaiseSerializer,
+    @api_schema(summary="Issue a rectification notice (client lead or client inspector); a problem in the "
+                        "warranty with source=warranty and no due_date", request=TicketRaiseSerializer,
                 responses={201: TicketSerializer})
     def create(self, request, project_pk=None):
         self.require("rectification.may_raise_ticket", self.project)
         data = TicketRaiseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        ticket = services.ticket_raise(project=self.project, user=request.user, **data.validated_data)
+        values = dict(data.validated_data)
+        if values["source"] == TicketSource.WARRANTY:
+            for name in ("source", "due_date", "responsible_unit"):
+                values.pop(name)
+            ticket = services.warranty_ticket_raise(project=self.project, user=request.user, **values)
+        else:
+            ticket = services.ticket_raise(project=self.project, user=request.user, **values)
         return Response(self.get_serializer(ticket).data, status=status.HTTP_201_CREATED)
+
+    respond = transition_action(
+        rule="rectification.may_respond_ticket", service=services.ticket_respond, entity="ticket",
+        input=TicketRespondSerializer, output=TicketSerializer,
+        summary="Respond to a warranty problem with the planned measures (contractor PM or special inspector)")
 
     submit = transition_action(
         rule="rectification.may_answer_ticket", service=services.ticket_submit, entity="ticket",

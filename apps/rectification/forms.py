@@ -23,8 +23,12 @@ from .models import TEXT_MAX, TITLE_MAX
 PASS_FAIL = [("pass", _("Passed: the problem is rectified")), ("fail", _("Failed: rectify again"))]
 
 
+# A warranty problem is reported from the warranty follow-up (its deadlines come from the contract).
+NOTICE_SOURCES = [(value, label) for value, label in TicketSource.choices if value != TicketSource.WARRANTY]
+
+
 class TicketForm(StyledForm):
-    source = forms.ChoiceField(label=_("source of the problem"), choices=TicketSource.choices)
+    source = forms.ChoiceField(label=_("source of the problem"), choices=NOTICE_SOURCES)
     found_on = DateField(label=_("date found"), widget=DateInput())
     severity = forms.ChoiceField(label=_("severity"), choices=Severity.choices, initial=Severity.GENERAL)
     title = LineField(label=_("problem in brief"), max_length=TITLE_MAX)
@@ -46,6 +50,26 @@ class AnswerForm(StyledForm):
     result = TextField(label=_("rectification result"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
     files = MultipleFileField(label=_("evidence of the rectification"))
     version = VersionField()
+
+
+class RespondForm(StyledForm):
+    plan = TextField(label=_("planned measures"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}),
+                     help_text=_("How and by when the problem will be fixed (§6.5.3 及时响应)."))
+    version = VersionField()
+
+
+class WarrantyProblemForm(StyledForm):
+    """A problem found in the warranty (§6.5.3); its deadlines come from the contract's terms."""
+
+    found_on = DateField(label=_("date found"), widget=DateInput())
+    severity = forms.ChoiceField(label=_("severity"), choices=Severity.choices, initial=Severity.GENERAL)
+    title = LineField(label=_("problem in brief"), max_length=TITLE_MAX)
+    description = TextField(label=_("description of the problem"), max_length=3 * TEXT_MAX,
+                            widget=forms.Textarea(attrs={"rows": 4}))
+    requirement = TextField(label=_("rectification requirement"), max_length=TEXT_MAX,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+    note = LineField(label=_("remarks"), max_length=500, required=False)
+    files = MultipleFileField(label=_("evidence of the problem"))
 
 
 class ReasonForm(StyledForm):
@@ -129,4 +153,9 @@ class SettingsForm(StyledForm):
                                                   "ground for suspension."))
     default_days = forms.IntegerField(label=_("default rectification period (working days)"), min_value=1,
                                       max_value=60)
+    # Left empty: the warranty's periods stay as they are.
+    warranty_response_days = forms.IntegerField(label=_("response to a warranty problem (working days)"),
+                                                min_value=1, max_value=30, required=False)
+    warranty_fix_days = forms.IntegerField(label=_("fix of a warranty problem (working days)"), min_value=1,
+                                           max_value=120, required=False)
     version = VersionField()

@@ -51,6 +51,15 @@ class ProblemSettings(models.Model):
         _("default rectification period (working days)"), default=10,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text=_("The deadline of tickets raised automatically (not-accepted batch, failed first article)."))
+    # §6.5.3: in the warranty the contractor responds in time and fixes within a set period.
+    warranty_response_days = models.PositiveSmallIntegerField(
+        _("response to a warranty problem (working days)"), default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("The contractor responds to a problem reported in the warranty within this period."))
+    warranty_fix_days = models.PositiveSmallIntegerField(
+        _("fix of a warranty problem (working days)"), default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("The contractor fixes a problem reported in the warranty within this period."))
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -64,6 +73,10 @@ class ProblemSettings(models.Model):
                                    name="problemsettings_review_limit_range"),
             models.CheckConstraint(condition=Q(default_days__gte=1) & Q(default_days__lte=60),
                                    name="problemsettings_default_days_range"),
+            models.CheckConstraint(condition=Q(warranty_response_days__gte=1) & Q(warranty_response_days__lte=30),
+                                   name="problemsettings_warranty_response_range"),
+            models.CheckConstraint(condition=Q(warranty_fix_days__gte=1) & Q(warranty_fix_days__lte=120),
+                                   name="problemsettings_warranty_fix_range"),
         ]
 
     def __str__(self) -> str:
@@ -103,6 +116,14 @@ class RectificationTicket(SignableMixin, models.Model):
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                   verbose_name=_("raised by"))
     raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+
+    # 质保响应 (§6.5.3, warranty problems only): the contractor responds by ``response_due``
+    # with its planned measures, before it reports the rectification.
+    response_due = models.DateField(_("response deadline"), null=True, blank=True)
+    response_plan = models.TextField(_("planned measures"), max_length=TEXT_MAX, blank=True)
+    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("responded by"))
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
 
     # 整改实施 (the contractor)
     measures = models.TextField(_("rectification measures"), max_length=TEXT_MAX, blank=True)
@@ -179,6 +200,16 @@ class RectificationTicket(SignableMixin, models.Model):
                                    name="ticket_closed_consistent"),
             models.CheckConstraint(condition=~Q(state=TicketState.CANCELLED) | ~Q(cancel_reason=""),
                                    name="ticket_withdrawn_has_reason"),
+            # A warranty problem ⇔ a response deadline, not before the problem was found.
+            models.CheckConstraint(condition=(Q(source=TicketSource.WARRANTY) & Q(response_due__gte=F("found_on")))
+                                   | (~Q(source=TicketSource.WARRANTY) & Q(response_due__isnull=True)),
+                                   name="ticket_warranty_response_due"),
+            # Responded ⇔ who, when and the planned measures, on a warranty problem only.
+            models.CheckConstraint(
+                condition=(Q(responded_at__isnull=True) & Q(responded_by__isnull=True) & Q(response_plan=""))
+                | (Q(source=TicketSource.WARRANTY) & Q(responded_at__isnull=False) & Q(responded_by__isnull=False)
+                   & ~Q(response_plan="")),
+                name="ticket_response_complete"),
         ]
         indexes = [
             models.Index(fields=["project", "state"]),
@@ -210,6 +241,17 @@ class RectificationTicket(SignableMixin, models.Model):
     def is_closed(self) -> bool:
         return self.state == TicketState.CLOSED
 
+    @property
+    def is_warranty(self) -> bool:
+        return self.source == TicketSource.WARRANTY
+
+    @property
+    def awaits_response(self) -> bool:
+        """A warranty problem the contractor has not responded to yet (§6.5.3)."""
+        from .enums import CONTRACTOR_TURN
+
+        return self.is_warranty and self.responded_at is None and self.state in CONTRACTOR_TURN
+
     def source_record(self):
         if self.source_type_id is None:
             return None
@@ -225,6 +267,8 @@ class RectificationTicket(SignableMixin, models.Model):
             "requirement": self.requirement, "due_date": self.due_date, "responsible_unit": self.responsible_unit,
             "measures": self.measures, "result": self.result, "review_opinion": self.review_opinion,
             "failed_reviews": self.failed_reviews,
+            # Warranty problems only: the content of other tickets (and their signatures) stays as it was.
+            **({"response_due": self.response_due, "response_plan": self.response_plan} if self.is_warranty else {}),
         }
 
     def signature_refusal(self) -> str | None:

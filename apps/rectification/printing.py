@@ -27,6 +27,19 @@ def _engine():
                             "APP_DIRS": True, "OPTIONS": {}})
 
 
+# The boxes of 问题来源 on the form: □巡查 □抽检 □验收 □投诉 □其他. A warranty problem ticks 其他 and
+# names 质保 next to it (the standard's form has no box of its own for it).
+ANNEX_D_BOXES = (TicketSource.PATROL, TicketSource.SAMPLING, TicketSource.ACCEPTANCE, TicketSource.COMPLAINT,
+                 TicketSource.OTHER)
+
+
+def annex_d_sources(ticket: RectificationTicket) -> list[tuple[str, str, bool]]:
+    """(code, printed, ticked) for each box of 问题来源."""
+    ticked = TicketSource.OTHER if ticket.source == TicketSource.WARRANTY else ticket.source
+    return [(code, SOURCE_PRINTED[ticket.source] if code == ticked else SOURCE_PRINTED[code], code == ticked)
+            for code in ANNEX_D_BOXES]
+
+
 def annex_d_context(ticket: RectificationTicket) -> dict:
     from apps.signatures.selectors import signatures_for
 
@@ -34,7 +47,7 @@ def annex_d_context(ticket: RectificationTicket) -> dict:
     return {
         "form_title": "档案服务外包质量问题整改闭环单", "form_code": "表D.1", "doc_no": ticket.doc_no,
         "project": ticket.project, "ticket": ticket, "record": ticket,
-        "sources": [(code, SOURCE_PRINTED[code], code == ticket.source) for code in TicketSource.values],
+        "sources": annex_d_sources(ticket),
         "reviews": list(ticket.reviews.select_related("reviewed_by").order_by("round_no")),
         "client_signatures": [s for s in signatures if s.party == Party.CLIENT],
         "contractor_signatures": [s for s in signatures if s.party == Party.CONTRACTOR],

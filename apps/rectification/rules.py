@@ -22,6 +22,7 @@ from apps.projects.rules import (
     is_contractor_pm,
     is_writer,
     problem_handling_allowed,
+    project_of,
     role_predicate,
 )
 
@@ -57,6 +58,28 @@ ticket_submitted = state_in("ticket_submitted", TicketState.SUBMITTED)
 ticket_reviewed = state_in("ticket_reviewed", TicketState.REVIEWED)
 ticket_withdrawable = state_in("ticket_withdrawable", TicketState.OPEN, TicketState.REFUSED, TicketState.SUBMITTED)
 incident_reported = state_in("incident_reported", IncidentState.REPORTED)
+
+
+@rules.predicate
+def ticket_awaits_response(user, ticket) -> bool:
+    """A warranty problem the contractor has not responded to yet (§6.5.3)."""
+    return bool(getattr(ticket, "awaits_response", False))
+
+
+@rules.predicate
+def in_warranty_period(user, obj) -> bool:
+    """The project is accepted, not closed, within its warranty period, and the client has not
+    concluded its warranty follow-up."""
+    from django.utils import timezone
+
+    from apps.projects.enums import Phase
+
+    from .selectors import warranty_period
+
+    project = project_of(obj)
+    period = warranty_period(project)
+    return (project.phase != Phase.CLOSED and period is not None and not period.concluded
+            and period.contains(timezone.localdate()))
 incident_open = state_in("incident_open", IncidentState.REPORTED, IncidentState.ACKNOWLEDGED)
 
 
@@ -77,8 +100,24 @@ may_answer_ticket = rule(
     "rectification.may_answer_ticket", is_writer & is_answerer,
     _("Only the contractor's project manager or special inspector can answer a rectification notice."))
 can_answer_ticket = rule(
-    "rectification.can_answer_ticket", may_answer_ticket & ticket_contractors_turn,
+    "rectification.can_answer_ticket", may_answer_ticket & ticket_contractors_turn & ~ticket_awaits_response,
     _("This ticket is not waiting for the contractor's answer."))
+
+# §6.5.3: a problem in the warranty is reported by the client and first responded to by the
+# contractor (planned measures, within the contract's response period), then answered as usual.
+may_report_warranty_problem = rule(
+    "rectification.may_report_warranty_problem", is_writer & is_client_staff,
+    _("Only the client's project lead or quality inspector can report a problem in the warranty."))
+can_report_warranty_problem = rule(
+    "rectification.can_report_warranty_problem", may_report_warranty_problem & in_warranty_period,
+    _("A warranty problem can be reported only by the client's project lead or quality inspector, within the "
+      "warranty period of a project that is not closed, before the warranty follow-up is concluded."))
+may_respond_ticket = rule(
+    "rectification.may_respond_ticket", is_writer & is_answerer,
+    _("Only the contractor's project manager or special inspector can respond to a warranty problem."))
+can_respond_ticket = rule(
+    "rectification.can_respond_ticket", may_respond_ticket & ticket_awaits_response,
+    _("This ticket is not waiting for the contractor's response."))
 
 may_refuse_ticket = rule(
     "rectification.may_refuse_ticket", is_writer & is_contractor_pm,

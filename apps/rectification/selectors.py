@@ -16,7 +16,7 @@ from apps.accounts.enums import OrgKind, Party
 from apps.projects.models import Project
 from apps.projects.selectors import projects_visible_to
 
-from .enums import ACTIVE_STATES, CONTRACTOR_TURN, Ground, IncidentState, Severity, TicketState
+from .enums import ACTIVE_STATES, CONTRACTOR_TURN, Ground, IncidentState, Severity, TicketSource, TicketState
 from .models import (Complaint, Incident, ProblemSettings, RectificationTicket, RegulatorReport, Suspension,
                      TicketReview)
 
@@ -54,7 +54,8 @@ def incident_for_user(user, pk) -> Incident:
 
 
 def tickets_of(project: Project) -> QuerySet[RectificationTicket]:
-    return project.rectification_tickets.select_related("raised_by", "submitted_by", "reviewed_by", "batch")
+    return project.rectification_tickets.select_related("raised_by", "submitted_by", "reviewed_by", "responded_by",
+                                                        "batch")
 
 
 def open_tickets(project: Project) -> QuerySet[RectificationTicket]:
@@ -277,3 +278,68 @@ def read_major_issue(project: Project, today: dt.date):
     if incidents.exists() or reports:
         return StepReading(TaskStatus.DONE, evidence, _project_url(project))
     return StepReading(TaskStatus.ONGOING, _("No major problem so far"), _project_url(project))
+
+
+# ---------------------------------------------------------------- the warranty (§6.5.3)
+
+@dataclass(frozen=True)
+class WarrantyPeriod:
+    """The project's warranty: from the acceptance date for the contract's ``warranty_months``.
+
+    Its end is the project's ``warranty_end`` deadline when there is one (created when the
+    acceptance passed, ``apps.warranty``; the client lead may reschedule it), else computed from
+    the contract. ``concluded``: that deadline is closed, i.e. the client concluded its warranty
+    follow-up (质保期满确认): no new warranty problem is reported after it."""
+
+    start: dt.date
+    end: dt.date
+    concluded: bool = False
+
+    def days_left(self, today: dt.date | None = None) -> int:
+        return max((self.end - (today or timezone.localdate())).days, 0)
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+def warranty_end_deadline(project: Project):
+    """The project's ``warranty_end`` deadline (the latest), or None."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.deadlines.enums import DeadlineKind
+    from apps.deadlines.models import Deadline
+
+    return (Deadline.objects.filter(project=project, kind=DeadlineKind.WARRANTY_END, object_id=project.pk,
+                                    content_type=ContentType.objects.get_for_model(Project))
+            .order_by("-pk").first())
+
+
+def warranty_period(project: Project) -> WarrantyPeriod | None:
+    """The project's warranty period, or None before its acceptance is recorded."""
+    from apps.deadlines.enums import DeadlineState
+    from apps.deadlines.services import add_months
+
+    if project.accepted_on is None:
+        return None
+    deadline = warranty_end_deadline(project)
+    if deadline is not None:
+        return WarrantyPeriod(start=project.accepted_on, end=deadline.due_date,
+                              concluded=deadline.state != DeadlineState.OPEN)
+    return WarrantyPeriod(start=project.accepted_on, end=add_months(project.accepted_on, project.warranty_months))
+
+
+def warranty_tickets(project: Project) -> QuerySet[RectificationTicket]:
+    return tickets_of(project).filter(source=TicketSource.WARRANTY).select_related("closed_by")
+
+
+def is_response_overdue(ticket: RectificationTicket, today: dt.date | None = None) -> bool:
+    """A warranty problem the contractor has not responded to by its response deadline."""
+    today = today or timezone.localdate()
+    return ticket.awaits_response and ticket.response_due is not None and ticket.response_due < today
+
+
+def response_hours(ticket: RectificationTicket) -> float | None:
+    """Hours from the report to the contractor's response (None: not responded)."""
+    if ticket.responded_at is None or ticket.raised_at is None:
+        return None
+    return round((ticket.responded_at - ticket.raised_at).total_seconds() / 3600, 1)

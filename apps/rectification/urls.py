@@ -18,6 +18,7 @@ urlpatterns = [
     path("projects/<int:project_id>/suspend/", suspension(target="suspend"), name="suspend"),
     path("projects/<int:project_id>/resume/", suspension(target="resume"), name="resume"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/respond/", ticket(target="respond"), name="respond"),
     path("<int:pk>/answer/", ticket(target="answer"), name="answer"),
     path("<int:pk>/refuse/", ticket(target="refuse"), name="refuse"),
     path("<int:pk>/withdraw-refusal/", ticket(target="withdraw_refusal"), name="withdraw_refusal"),

@@ -36,6 +36,7 @@ from .forms import (
     IncidentForm,
     ReasonForm,
     ReportForm,
+    RespondForm,
     ResumeForm,
     ReviewForm,
     SettingsForm,
@@ -109,6 +110,8 @@ def project_page(request, project_id):
         "resume_form": ResumeForm(initial={"version": project.version}),
         "settings_form": SettingsForm(initial={"review_limit": settings_obj.review_limit,
                                                "default_days": settings_obj.default_days,
+                                               "warranty_response_days": settings_obj.warranty_response_days,
+                                               "warranty_fix_days": settings_obj.warranty_fix_days,
                                                "version": settings_obj.version}),
     })
 
@@ -228,13 +231,16 @@ def settings_update(request, project_id):
         try:
             services.settings_update(project=project, user=request.user, review_limit=form.cleaned_data["review_limit"],
                                      default_days=form.cleaned_data["default_days"],
+                                     warranty_response_days=form.cleaned_data.get("warranty_response_days"),
+                                     warranty_fix_days=form.cleaned_data.get("warranty_fix_days"),
                                      expected_version=_version(form.cleaned_data))
         except DomainError as exc:
             show_refusal(exc, request=request)
         else:
             messages.success(request, _("The contract's terms for rectification are saved."))
     else:
-        messages.error(request, _("Check the numbers: the limit is 1 to 10, the period 1 to 60 working days."))
+        messages.error(request, _("Check the numbers: the limit is 1 to 10, the period 1 to 60 working days, the "
+                                  "warranty's response 1 to 30 and its fix 1 to 120 working days."))
     return redirect("rectification:project", project.pk)
 
 
@@ -271,6 +277,7 @@ def detail(request, pk):
     return render(request, "rectification/detail.html", {
         "project": ticket.project, "ticket": ticket, "reviews": list(selectors.reviews_of(ticket)),
         "source_record": ticket.source_record(), "overdue": selectors.is_overdue(ticket, today),
+        "response_overdue": selectors.is_response_overdue(ticket, today),
         "defects": list(ticket.defects.select_related("defect_type", "sampled_item")[:50]),
         "items": list(ticket.items.all()[:50]),
         "signed_client": parties[Party.CLIENT], "signed_contractor": parties[Party.CONTRACTOR],
@@ -297,6 +304,10 @@ class TicketTransition(TransitionView):
     templates = {"answer": "rectification/answer.html", "review": "rectification/review.html",
                  "report": "rectification/report_form.html"}
     targets = {
+        "respond": Target(rule="rectification.may_respond_ticket", state_rule="rectification.can_respond_ticket",
+                          service=services.ticket_respond, form_class=RespondForm,
+                          title=gettext_lazy("Respond to the warranty problem"),
+                          success=gettext_lazy("Response recorded. The client is told of your planned measures.")),
         "answer": Target(rule="rectification.may_answer_ticket", state_rule="rectification.can_answer_ticket",
                          service=services.ticket_submit, form_class=AnswerForm, files=True,
                          success=gettext_lazy("Rectification submitted. The client will review it.")),

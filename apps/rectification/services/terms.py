@@ -1,5 +1,6 @@
-"""The contract's terms for rectification (ProblemSettings): failed reviews allowed per ticket and
-the default rectification period of automatic tickets."""
+"""The contract's terms for rectification (ProblemSettings): failed reviews allowed per ticket, the
+default rectification period of automatic tickets, and the response and fix periods of a problem
+reported in the warranty (§6.5.3)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from apps.projects.models import Project
 from ..models import ProblemSettings
 
 
-def settings_update(*, project: Project, user, review_limit, default_days, expected_version: int | None = None
-                    ) -> ProblemSettings:
-    """The client lead sets the contract's terms (the settings are created on the first change)."""
+def settings_update(*, project: Project, user, review_limit, default_days, warranty_response_days=None,
+                    warranty_fix_days=None, expected_version: int | None = None) -> ProblemSettings:
+    """The client lead sets the contract's terms (the settings are created on the first change);
+    the warranty's response and fix periods (§6.5.3) stay as they are when not given."""
     require("rectification.can_manage_problems", user, project)
     with transaction.atomic(), history_context(user=user):
         lock(Project, pk=project.pk)
@@ -29,6 +31,10 @@ def settings_update(*, project: Project, user, review_limit, default_days, expec
         try:
             current.review_limit = int(review_limit)
             current.default_days = int(default_days)
+            if warranty_response_days is not None:
+                current.warranty_response_days = int(warranty_response_days)
+            if warranty_fix_days is not None:
+                current.warranty_fix_days = int(warranty_fix_days)
         except (TypeError, ValueError):
             raise DomainError(_("Give whole numbers."), field="review_limit") from None
         full_clean_or_error(current, exclude=["project"], set_field=True)

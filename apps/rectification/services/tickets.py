@@ -95,8 +95,8 @@ def _clean_notice(project: Project, *, source, severity, found_on, title, descri
 
 def _create_ticket(*, project: Project, user, source: str, found_on, title, description, requirement, due_date,
                    severity: str, responsible_unit: str = "", note: str = "", source_record=None, source_label="",
-                   batch=None, defects=(), items=(), auto: bool = False, with_deadline: bool = True
-                   ) -> RectificationTicket:
+                   batch=None, defects=(), items=(), auto: bool = False, with_deadline: bool = True,
+                   response_due=None) -> RectificationTicket:
     fields = _clean_notice(project, source=source, severity=severity, found_on=found_on, title=title,
                            description=description, requirement=requirement, due_date=due_date,
                            responsible_unit=responsible_unit, note=note)
@@ -113,7 +113,7 @@ def _create_ticket(*, project: Project, user, source: str, found_on, title, desc
         project=locked_project, number=number, raised_by=user, batch=batch, auto_raised=auto,
         source_type=source_type, source_id=source_record.pk if source_record is not None else None,
         source_label=(source_label or (str(source_record) if source_record is not None else ""))[:TITLE_MAX],
-        **fields)
+        response_due=response_due, **fields)
     full_clean_or_error(ticket, exclude=["raised_by", "project", "batch", "source_type"], validate_constraints=False)
     try:
         with transaction.atomic():
@@ -126,9 +126,14 @@ def _create_ticket(*, project: Project, user, source: str, found_on, title, desc
         ticket.items.set(items)
     if with_deadline:
         open_deadline(ticket, user)
-    notify(recipients=contractor_people(locked_project), key=f"rectification:{ticket.pk}:raised",
-           title=_("Rectification notice No. %(n)d: %(title)s — rectify by %(due)s (%(project)s)")
-           % {"n": ticket.number, "title": ticket.title[:80], "due": ticket.due_date, "project": project.name},
+    if response_due is not None:  # §6.5.3: a warranty problem is first responded to
+        title = (_("Warranty problem No. %(n)d: %(title)s — respond by %(respond)s, fix by %(due)s (%(project)s)")
+                 % {"n": ticket.number, "title": ticket.title[:80], "respond": response_due, "due": ticket.due_date,
+                    "project": project.name})
+    else:
+        title = (_("Rectification notice No. %(n)d: %(title)s — rectify by %(due)s (%(project)s)")
+                 % {"n": ticket.number, "title": ticket.title[:80], "due": ticket.due_date, "project": project.name})
+    notify(recipients=contractor_people(locked_project), key=f"rectification:{ticket.pk}:raised", title=title,
            body=ticket.requirement[:500], link=ticket.get_absolute_url(), project=locked_project, kind=KIND)
     return ticket
 
@@ -140,6 +145,10 @@ def ticket_raise(*, project: Project, user, source: str, found_on, title: str, d
     the requirement and the deadline. ``source_record`` is the patrol, key-node check, ledger row
     or other record the problem was found in, when there is one."""
     require("rectification.may_raise_ticket", user, project)
+    if source == TicketSource.WARRANTY:
+        # Its deadlines come from the contract and it may be reported only in the warranty period.
+        raise DomainError(_("A problem in the warranty is reported as a warranty problem (质保跟踪): its response "
+                            "and fix deadlines come from the contract's terms."), field="source")
     with transaction.atomic(), history_context(user=user, reason=_("Rectification notice issued")):
         ticket = _create_ticket(project=project, user=user, source=source, found_on=found_on, title=title,
                                 description=description, requirement=requirement, due_date=due_date,
@@ -206,6 +215,9 @@ def ticket_submit(*, ticket: RectificationTicket, user, measures: str, result: s
     with transaction.atomic(), history_context(user=user):
         locked = lock_ticket(ticket, expected_version=expected_version)
         check_state(locked, CONTRACTOR_TURN)
+        if locked.awaits_response:
+            raise DomainError(_("Respond to this warranty problem first, with the planned measures."),
+                              code="illegal_transition")
         add_evidence(locked, locked.project, user, files)
         locked.measures, locked.result = measures, result
         locked.submitted_by, locked.submitted_at = user, timezone.now()

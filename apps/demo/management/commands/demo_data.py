@@ -30,11 +30,11 @@ PREP_STEPS = ("teams", "qualification", "plans", "disclosure", "first_article")
 IMPLEMENTATION_STEPS = ("inspections", "sampling", "batches", "lot_inspection")
 # Problem handling and project control, loaded after them.
 CONTROL_STEPS = ("rectification", "control")
-# After implementation, as (step, complete whatever the project's goal): the acceptance (its
-# application and review move the project into 验收; a project that stays there keeps a failed
-# first round); on entering 质保 the handover (always completed) and the warranty service; before
-# closing, the evaluation.
-ACCEPTANCE_STEPS = (("acceptance", False),)
+# After implementation, as (step, complete whatever the project's goal): the work finished
+# (every batch accepted), the acceptance (its application and review move the project into 验收;
+# a project that stays there keeps a failed first round); on entering 质保 the handover (always
+# completed) and the warranty service; before closing, the evaluation.
+ACCEPTANCE_STEPS = (("completion", True), ("acceptance", False))
 WARRANTY_STEPS = (("handover", True), ("warranty", False))
 EVALUATION_STEPS = (("evaluation", False),)
 
@@ -133,7 +133,7 @@ class Command(BaseCommand):
             ("库房档案搬迁服务", "HZDA-2025-017", "contractor_b", [ServiceType.RELOCATION], RiskLevel.HIGH,
              Confidentiality.ORDINARY, Phase.WARRANTY, -300, PREP_STEPS, None),
             ("科技档案数字化（2025 年度）", "HZDA-2025-009", "contractor_a", [ServiceType.DIGITIZATION],
-             RiskLevel.MEDIUM, Confidentiality.ORDINARY, Phase.CLOSED, -420, PREP_STEPS, None),
+             RiskLevel.MEDIUM, Confidentiality.ORDINARY, Phase.CLOSED, -290, PREP_STEPS, None),
             ("档案寄存服务（2026 年度）", "HZDA-2026-004", "contractor_b", [ServiceType.STORAGE], RiskLevel.MEDIUM,
              Confidentiality.ORDINARY, Phase.SUSPENDED, -90, PREP_STEPS, None),
         ]
@@ -246,6 +246,8 @@ class Command(BaseCommand):
                 project.refresh_from_db()
             elif project.phase == Phase.WARRANTY:
                 self._after(project, users, contractor_key, WARRANTY_STEPS, complete=goal == Phase.CLOSED)
+                if goal == Phase.WARRANTY:  # its evaluation being drafted (and a breach recorded)
+                    self._after(project, users, contractor_key, EVALUATION_STEPS, complete=False)
                 project.refresh_from_db()
         if target == Phase.SUSPENDED:
             from apps.rectification import services as problem_services

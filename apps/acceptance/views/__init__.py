@@ -1,0 +1,1 @@
+"""Views of the acceptance: the pages (:mod:`.pages`) and the transitions (:mod:`.transitions`)."""
