@@ -37,6 +37,8 @@ class AcceptanceConfig(AppConfig):
         printing.register_forms()
         # §5.3.2: a round beyond the third is flagged on the project page.
         hooks.register_project_notice(selectors.over_limit_notices)
+        # The acceptance inspection admits the members and experts the lead named to the team.
+        hooks.register_acceptance_team(lambda user, project: rules.team_membership(user, project) is not None)
 
         for model in (AcceptanceApplication, AcceptanceRound, CommonProblem, TeamMember):
             hooks.register_history_source(lambda project, m=model: m.history.filter(project_id=project.pk))

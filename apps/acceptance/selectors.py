@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from apps.projects.models import Project
 from apps.projects.selectors import projects_visible_to
 
-from .enums import ROUNDS_WITHOUT_OVERRIDE, ApplicationState, Conclusion, RoundState
+from .enums import ROUNDS_WITHOUT_OVERRIDE, ApplicationState, RoundState
 from .models import (
     AcceptanceApplication,
     AcceptanceRound,
@@ -49,10 +50,10 @@ def rounds_summary(project_ids: Iterable[int]) -> dict[int, RoundsSummary]:
     if not ids:
         return result
     rows = (AcceptanceRound.objects.filter(project_id__in=ids)
-            .values_list("project_id", "number", "state", "conclusion").order_by("project_id", "number"))
-    for project_id, number, state, conclusion in rows:
+            .values_list("project_id", "number", "state").order_by("project_id", "number"))
+    for project_id, number, state in rows:
         summary = result[project_id]
-        if conclusion != Conclusion.NONE:
+        if state in (RoundState.PASSED, RoundState.FAILED):  # concluded, report signed
             summary.rounds += 1
             summary.numbers.append(number)
         if state == RoundState.PASSED:
@@ -185,7 +186,7 @@ def over_limit_notices(project: Project) -> list[str]:
                     "on %(date)s because: %(reason)s. Reported to the regulator and counted in the contractor's "
                     "performance record.") % {
         "n": r.number, "who": r.override_by.name if r.override_by else "—",
-        "date": r.created_at.date().isoformat() if getattr(r, "created_at", None) else "—",
+        "date": timezone.localdate(r.created_at).isoformat(),
         "reason": r.override_reason}
         for r in AcceptanceRound.objects.filter(project=project, number__gt=ROUNDS_WITHOUT_OVERRIDE)
         .select_related("override_by").order_by("number")]

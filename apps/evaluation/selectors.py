@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Organization
@@ -154,7 +155,7 @@ def evaluation_evidence(project: Project) -> tuple[str, str] | None:
     if evaluation.is_draft:
         return _("Evaluation report being drafted"), _project_url(project)
     return (_("Evaluation report issued on %(day)s: %(total)s points, %(grade)s") % {
-        "day": f"{evaluation.issued_at:%Y-%m-%d}", "total": evaluation.total_score,
+        "day": timezone.localdate(evaluation.issued_at).isoformat(), "total": evaluation.total_score,
         "grade": evaluation.get_grade_display()}, _project_url(project))
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.projects.annex_a import StepReading, handover_due
@@ -22,7 +23,7 @@ def results_handover(project, today: dt.date) -> StepReading | None:
     url = reverse("handover:project", args=[project.pk])
     if is_handed_over(handover):
         return StepReading(TaskStatus.DONE, _("Handed over on %(day)s: %(n)d items, signed by both parties") % {
-            "day": f"{handover.signed_at:%Y-%m-%d}", "n": line_counts(handover)["total"]}, url)
+            "day": timezone.localdate(handover.signed_at).isoformat(), "n": line_counts(handover)["total"]}, url)
     found = handover_evidence(project)
     evidence = found[0] if found else _("No handover list yet")
     due = handover_due(project)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.enums import ProjectRole
 from apps.attachments.registry import attachment_rules
 from apps.core.permissions import rule
+from apps.projects.hooks import on_acceptance_team
 from apps.projects.rules import (
     active_roles,
     is_client_side,
@@ -59,13 +60,16 @@ def is_acceptance_inspection(user, inspection) -> bool:
 @rules.predicate
 def is_acceptance_team(user, obj) -> bool:
     """A member of the project's acceptance team: 验收小组成员 of the client organisation, or an
-    invited 验收专家 who does not belong to the contractor."""
+    invited 验收专家 who does not belong to the contractor, named to the team by the client lead."""
     if obj is None or not getattr(user, "is_authenticated", False):
         return False
     roles = active_roles(user, obj)
     if ProjectRole.ACCEPTANCE_MEMBER in roles and is_client_side(user, obj):
-        return True
-    return ProjectRole.ACCEPTANCE_EXPERT in roles and not is_contractor_side(user, obj)
+        allowed_role = True
+    else:
+        allowed_role = ProjectRole.ACCEPTANCE_EXPERT in roles and not is_contractor_side(user, obj)
+    # And named to the team by the client lead (apps.acceptance keeps the team).
+    return allowed_role and on_acceptance_team(user, getattr(obj, "project", obj))
 
 
 may_open_lot_inspection = is_writer & is_client_staff

@@ -42,6 +42,11 @@ def evaluation_due(project: "Project") -> dt.date | None:
     return _add_months(project.accepted_on, 3) if project.accepted_on else None
 
 
+def warranty_due(project: "Project") -> dt.date | None:
+    # §6.5.3: the warranty runs from the acceptance for the contract's warranty period.
+    return _add_months(project.accepted_on, project.warranty_months) if project.accepted_on else None
+
+
 @dataclass(frozen=True)
 class Step:
     code: str
@@ -83,7 +88,8 @@ STEPS: list[Step] = [
          records="整改闭环单"),
     Step("results_handover", Stage.POST, "成果移交", "办理移交手续，确认成果完整", "按约定移交成果、质量记录、过程资料",
          "验收后7个工作日内", "移交清单", due=handover_due),
-    Step("warranty_service", Stage.POST, "质保服务", "监督质保期履约情况", "质保期内及时响应、限期处置问题"),
+    Step("warranty_service", Stage.POST, "质保服务", "监督质保期履约情况", "质保期内及时响应、限期处置问题",
+         due=warranty_due),
     Step("archiving", Stage.POST, "资料归档", "全过程资料归档（一般≥5年，涉密≥30年）", "移交检验、培训、整改、安全等记录",
          records="归档目录", gate="documents_handed_over"),
     Step("problem_notice", Stage.PROBLEMS, "问题通知", "发现问题书面通知，明确要求与时限", "接受告知，不隐瞒、不拖延",

@@ -140,6 +140,8 @@ registry.declare("acceptance_passed", label=_("Acceptance passed"), clause="§5.
                  guards=(Phase.WARRANTY,), provided_by="acceptance")
 registry.declare("handover_confirmed", label=_("Results handed over and confirmed by both parties"),
                  clause="§6.5.2, 附录A", guards=(Phase.CLOSED,), provided_by="handover")
+registry.declare("warranty_concluded", label=_("Warranty follow-up concluded (质保期满确认)"),
+                 clause="§6.5.3, §8.3.3", guards=(Phase.CLOSED,), provided_by="warranty")
 registry.declare("evaluation_done", label=_("Quality evaluation done"), clause="§5.3.3, §10.1",
                  guards=(Phase.CLOSED,), provided_by="evaluation")
 registry.declare("documents_handed_over", label=_("Project documents handed over"), clause="§6.5.2, §9.2",

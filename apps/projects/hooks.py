@@ -223,3 +223,21 @@ def register_project_notice(source: Callable) -> Callable:
 
 def project_notices(project) -> list[str]:
     return [text for source in list(_notices) for text in source(project)]
+
+
+# ---------------------------------------------------------------- the acceptance team (§5.3.1)
+
+_acceptance_team: list[Callable] = []
+
+
+def register_acceptance_team(source: Callable) -> Callable:
+    """``source(user, project) -> bool``: whether the client lead named ``user`` to the project's
+    acceptance team (``apps.acceptance``); lower modules (the acceptance inspection) ask it."""
+    if source not in _acceptance_team:
+        _acceptance_team.append(source)
+    return source
+
+
+def on_acceptance_team(user, project) -> bool:
+    """Whether ``user`` is on the named acceptance team (False while no module keeps teams)."""
+    return any(source(user, project) for source in list(_acceptance_team))

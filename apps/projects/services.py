@@ -200,11 +200,9 @@ def project_advance(*, project: Project, user, expected_version: int | None = No
         locked.phase = target
         locked.phase_changed_at = timezone.now()
         locked.version += 1
-        if target == Phase.WARRANTY and locked.accepted_on is None:
-            locked.accepted_on = timezone.localdate()
         text = _("Phase %(old)s → %(new)s") % {"old": old, "new": locked.get_phase_display()}
         save_with_history(locked, reason=f"{text}. {reason}".strip() if reason else text,
-                          update_fields=["phase", "phase_changed_at", "version", "accepted_on", "updated_at"])
+                          update_fields=["phase", "phase_changed_at", "version", "updated_at"])
         stage_tasks_sync(project=locked)
     return locked
 

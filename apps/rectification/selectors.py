@@ -259,7 +259,15 @@ def read_review_closure(project: Project, today: dt.date):
 
 
 def read_rectification_review(project: Project, today: dt.date):
-    return _loop_reading(project, today, sources=["acceptance"])
+    """整改复核 of the acceptance: the tickets a failed acceptance round raised; once the project
+    passed acceptance without any, there is nothing left to review (done)."""
+    from apps.projects.annex_a import StepReading
+    from apps.projects.enums import TaskStatus
+
+    reading = _loop_reading(project, today, sources=["acceptance"])
+    if reading.status == TaskStatus.ONGOING and project.accepted_on is not None:
+        return StepReading(TaskStatus.DONE, _("Acceptance passed without rectification"), _project_url(project))
+    return reading
 
 
 def read_major_issue(project: Project, today: dt.date):

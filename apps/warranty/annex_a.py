@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.projects.annex_a import StepReading
@@ -24,7 +25,7 @@ def warranty_service(project, today: dt.date) -> StepReading | None:
     counted = len(summary.counted)
     if summary.conclusion is not None:
         return StepReading(TaskStatus.DONE, _("Warranty follow-up concluded on %(day)s; %(n)d warranty problems") % {
-            "day": f"{summary.conclusion.concluded_at:%Y-%m-%d}", "n": counted}, url)
+            "day": timezone.localdate(summary.conclusion.concluded_at).isoformat(), "n": counted}, url)
     evidence = _("Warranty %(start)s to %(end)s; %(n)d warranty problems, %(open)d open") % {
         "start": period.start.isoformat(), "end": period.end.isoformat(), "n": counted,
         "open": len(summary.open_rows)}

@@ -20,3 +20,10 @@ class WarrantyConfig(AppConfig):
         # Annex A 质保服务, read from the follow-up.
         register_step_reader("warranty_service", warranty_service)
         hooks.register_history_source(lambda project: WarrantyConclusion.history.filter(project_id=project.pk))
+
+        from apps.projects.gates import registry
+
+        from .selectors import conclusion_evidence, warranty_concluded
+
+        # §6.5.3: the project is closed once the warranty service has run its course.
+        registry.implement("warranty_concluded", warranty_concluded, evidence=conclusion_evidence)

@@ -106,6 +106,22 @@ def conclusion_of(project: Project) -> WarrantyConclusion | None:
     return WarrantyConclusion.objects.filter(project=project).select_related("concluded_by").first()
 
 
+def warranty_concluded(project: Project) -> bool:
+    """The gate ``warranty_concluded`` (closing the project): the client lead's 质保期满确认 exists."""
+    return WarrantyConclusion.objects.filter(project=project).exists()
+
+
+def conclusion_evidence(project: Project) -> tuple[str, str] | None:
+    from django.urls import reverse
+
+    conclusion = conclusion_of(project)
+    if conclusion is None:
+        return None
+    label = _("Concluded on %(date)s by %(who)s") % {
+        "date": timezone.localdate(conclusion.concluded_at).isoformat(), "who": conclusion.concluded_by.name}
+    return label, reverse("warranty:project", args=[project.pk])
+
+
 def conclusion_opens_on(period: WarrantyPeriod) -> dt.date:
     """The follow-up may be concluded from one month before the warranty's end (its reminder)."""
     return add_months(period.end, -1)

@@ -401,5 +401,12 @@ def test_a_member_who_left_the_project_is_not_waited_for(ready):
                    meaning="review")
     project_services.member_remove(member=ProjectMember.objects.get(project=ready.project, user=ready.expert),
                                    actor=ready.lead, reason="专家调离")
+    # §5.3.1: the contractor acknowledges the report before it is concluded.
+    with pytest.raises(DomainError) as exc:
+        services.round_conclude(acceptance_round=acceptance_round, user=ready.lead)
+    assert exc.value.code == "illegal_transition"
+    acceptance_round.refresh_from_db()
+    assert acceptance_round.state == RoundState.REPORTED
+    sign_report(ready, acceptance_round, team=False, contractor=True)
     passed = services.round_conclude(acceptance_round=acceptance_round, user=ready.lead)
     assert passed.state == RoundState.PASSED

@@ -47,6 +47,15 @@ def test_closing_needs_the_evaluation_and_the_handover(world):
     project_services.gate_attest(project=world.project, user=world.lead, gate="documents_handed_over",
                                  reference="档案移交登记表")
     handed_over(world)
+    assert [r.gate.code for r in registry.unmet(world.project, Phase.CLOSED)] == ["warranty_concluded",
+                                                                                  "evaluation_done"]
+    # The client lead concludes the warranty in its last month (质保期满确认).
+    from apps.warranty.selectors import conclusion_opens_on, warranty_period
+    from apps.warranty.services import warranty_conclude
+    from tests.warranty.builders import on
+
+    with on(conclusion_opens_on(warranty_period(world.project))):
+        warranty_conclude(project=world.project, user=world.lead, assessment="质保服务符合约定。")
     assert [r.gate.code for r in registry.unmet(world.project, Phase.CLOSED)] == ["evaluation_done"]
     with pytest.raises(DomainError):
         project_services.project_advance(project=world.project, user=world.lead)

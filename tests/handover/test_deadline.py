@@ -112,7 +112,7 @@ def test_closing_the_project_needs_the_handover(world, pending_gates):
 
     accept(world, ACCEPTED)
     pending_gates.implement("handover_confirmed", handover_confirmed, evidence=handover_evidence)
-    for gate in ("evaluation_done", "documents_handed_over"):
+    for gate in ("warranty_concluded", "evaluation_done", "documents_handed_over"):
         project_services.gate_attest(project=world.project, user=world.lead, gate=gate, reference="纸质-001")
     world.project.refresh_from_db()
     with pytest.raises(DomainError) as exc:

@@ -75,3 +75,11 @@ def acceptance_for(world, *, service_type: str = "digitization", floor_rate=None
                    user=None):
     return services.acceptance_inspection_open(project=world.project, user=user or world.lead,
                                                service_type=service_type, floor_rate=floor_rate, label=label)
+
+
+def name_to_team(world, *people) -> None:
+    """The client lead names ``people`` to the acceptance team (apps.acceptance)."""
+    from apps.acceptance.services import team_member_add
+
+    for person in people:
+        team_member_add(project=world.project, user=world.lead, person=person)

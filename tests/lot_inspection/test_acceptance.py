@@ -29,6 +29,7 @@ from apps.sampling.services import draw_sample
 
 from ..factories import OrganizationFactory, UserFactory
 from .builders import (
+    name_to_team,
     acceptance_for,
     accepted_batch,
     all_conforming,
@@ -46,6 +47,7 @@ def two_batches(w):
     first = accepted_batch(w, items=120)
     second = accepted_batch(w, items=0, quantity=80)
     in_acceptance(w.project)
+    name_to_team(w, w.acceptance)
     return first, second
 
 
@@ -55,6 +57,7 @@ def expert(w):
     other = OrganizationFactory(kind=OrgKind.CLIENT, name="浙江省档案学会")
     person = UserFactory(username="expert", name="吴教授", organization=other)
     project_services.member_add(project=w.project, actor=w.lead, user=person, role=ProjectRole.ACCEPTANCE_EXPERT)
+    name_to_team(w, person)
     return person
 
 
@@ -166,6 +169,24 @@ def test_who_may_open(w, two_batches, expert):
     assert not LotInspection.objects.filter(purpose=Purpose.ACCEPTANCE).exists()
     for n, user in enumerate((w.lead, w.inspector, w.acceptance, expert)):
         assert acceptance_for(w, user=user, label=f"第{n + 1}轮验收").opened_by == user
+
+
+def test_an_expert_the_lead_did_not_name_to_the_team_may_not_inspect(w, two_batches):
+    """The project role alone is not enough: the lead names the team (§5.3.1)."""
+    other = OrganizationFactory(kind=OrgKind.CLIENT, name="江苏省档案学会")
+    unnamed = UserFactory(username="unnamed_expert", name="钱教授", organization=other)
+    project_services.member_add(project=w.project, actor=w.lead, user=unnamed, role=ProjectRole.ACCEPTANCE_EXPERT)
+    with pytest.raises(PermissionDenied):
+        acceptance_for(w, user=unnamed)
+    inspection = acceptance_for(w)
+    item = inspection.items.order_by("position").first()
+    with pytest.raises(PermissionDenied):
+        services.lot_inspection_results_record(inspection=inspection, user=unnamed,
+                                               rows=[RowInput(label="1", item_id=item.pk, result="conforming")])
+    name_to_team(w, unnamed)
+    inspection = LotInspection.objects.get(pk=inspection.pk)  # a new request reads the team afresh
+    assert services.lot_inspection_results_record(
+        inspection=inspection, user=unnamed, rows=[RowInput(label="1", item_id=item.pk, result="conforming")]) == 1
 
 
 def test_an_expert_of_the_contractor_is_no_team_member(w, two_batches):

@@ -14,7 +14,7 @@ from apps.lot_inspection.models import LotInspection
 from apps.projects import services as project_services
 
 from ..factories import OrganizationFactory, UserFactory
-from .builders import acceptance_for, accepted_batch, in_acceptance
+from .builders import acceptance_for, accepted_batch, in_acceptance, name_to_team
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,7 @@ def acc(w):
     w.first = accepted_batch(w, items=60)
     w.second = accepted_batch(w, items=0, quantity=40)
     in_acceptance(w.project)
+    name_to_team(w, w.acceptance)
     return acceptance_for(w)
 
 
@@ -33,6 +34,7 @@ def expert(w):
     other = OrganizationFactory(kind=OrgKind.CLIENT, name="浙江省档案学会")
     person = UserFactory(username="expert", name="吴教授", organization=other)
     project_services.member_add(project=w.project, actor=w.lead, user=person, role=ProjectRole.ACCEPTANCE_EXPERT)
+    name_to_team(w, person)
     return person
 
 

@@ -16,7 +16,7 @@ PHASE_GATES = [
     (Phase.IMPLEMENTATION, ["qualification_approved", "plan_approved", "disclosure_signed"]),
     (Phase.ACCEPTANCE, ["no_open_tickets", "batches_accepted", "acceptance_applied"]),
     (Phase.WARRANTY, ["acceptance_passed"]),
-    (Phase.CLOSED, ["handover_confirmed", "evaluation_done", "documents_handed_over"]),
+    (Phase.CLOSED, ["handover_confirmed", "warranty_concluded", "evaluation_done", "documents_handed_over"]),
 ]
 
 

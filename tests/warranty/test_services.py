@@ -285,6 +285,23 @@ def test_the_client_lead_concludes_the_follow_up_in_the_last_month(w):
         services.warranty_conclude(project=w.project, user=w.lead, assessment="再次")
 
 
+def test_closing_the_project_needs_the_concluded_warranty(w):
+    """The gate ``warranty_concluded`` guards closing (§6.5.3): a closed project would cut the
+    warranty short (no warranty problem can be reported on it)."""
+    from apps.projects.gates import registry
+
+    gate = registry.get("warranty_concluded")
+    assert not gate.is_pending
+    assert not gate.check(w.project) and gate.evidence(w.project) is None
+    assert "warranty_concluded" in [r.gate.code for r in registry.unmet(w.project, "closed")]
+    with on(dt.date(2028, 8, 20)):
+        services.warranty_conclude(project=w.project, user=w.lead, assessment="质保期内响应及时。")
+    assert gate.check(w.project)
+    label, url = gate.evidence(w.project)
+    assert "2028-08-20" in label and url == f"/warranty/projects/{w.project.pk}/"
+    assert "warranty_concluded" not in [r.gate.code for r in registry.unmet(w.project, "closed")]
+
+
 def test_no_conclusion_while_a_warranty_problem_is_open(w):
     with on(dt.date(2028, 8, 1)):
         report(w)

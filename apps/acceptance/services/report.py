@@ -152,6 +152,14 @@ def team_signatures(acceptance_round: AcceptanceRound) -> tuple[dict[int, object
     return signed, missing
 
 
+def contractor_acknowledged(acceptance_round: AcceptanceRound) -> bool:
+    """Whether the contractor's project manager has acknowledged the report (a valid signature of
+    the contractor party)."""
+    from apps.signatures.selectors import signatures_for
+
+    return any(s.party == Party.CONTRACTOR and s.is_valid for s in signatures_for(acceptance_round))
+
+
 def _raise_tickets(acceptance_round: AcceptanceRound, user) -> None:
     """One rectification ticket (source 验收) per failing inspection, with the report's deadline;
     one for the round itself when the team failed it with every inspection accepted."""
@@ -186,7 +194,8 @@ def _raise_tickets(acceptance_round: AcceptanceRound, user) -> None:
 
 
 def round_conclude(*, acceptance_round: AcceptanceRound, user, expected_version: int | None = None) -> AcceptanceRound:
-    """The client lead confirms the conclusion once every team member has signed the report.
+    """The client lead confirms the conclusion once every team member has signed the report and the
+    contractor's project manager has acknowledged it.
     Passed: the acceptance is recorded on the project (dated the day the last member signed) and
     the gate ``acceptance_passed`` is met. Failed: the rectification tickets are raised."""
     from apps.projects.services import project_acceptance_record
@@ -199,6 +208,9 @@ def round_conclude(*, acceptance_round: AcceptanceRound, user, expected_version:
         if missing:
             raise DomainError(_("Every member of the acceptance team signs the report first; not yet signed: %(who)s.")
                               % {"who": "、".join(missing)}, code="illegal_transition")
+        if not contractor_acknowledged(locked):
+            raise DomainError(_("The contractor's project manager acknowledges the report first (§5.3.1: the report "
+                                "is signed by the team and acknowledged by the contractor)."), code="illegal_transition")
         locked.signed_on = max(timezone.localdate(s.signed_at) for s in signed.values())
         locked.closed_by, locked.closed_at = user, timezone.now()
         passed = locked.conclusion == Conclusion.PASS

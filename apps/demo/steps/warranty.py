@@ -3,7 +3,8 @@
 Records the acceptance if nobody did (as the handover step does). One problem reported in the
 warranty by the client's inspector, a ticket of source 质保: complete=True — the contractor
 responded, rectified, the review passed, both parties signed and the ticket is closed;
-complete=False — the contractor responded with its planned measures and is rectifying.
+complete=False — the contractor responded with its planned measures and is rectifying. With
+complete=True and the warranty in its last month, the client lead also concludes the follow-up.
 """
 
 from __future__ import annotations
@@ -37,3 +38,11 @@ def load(*, project, users: dict, complete: bool) -> None:
     signature_sign(record=ticket, user=pm, password=DEMO_PASSWORD, party=Party.CONTRACTOR,
                    meaning=SignatureMeaning.CONFIRM)
     services.ticket_close(ticket=ticket, user=lead)
+    # A warranty in its last month (the closed demo project has a one-month warranty): the client
+    # lead concludes the follow-up (质保期满确认), which closing the project needs.
+    from apps.warranty.selectors import conclusion_refusal
+    from apps.warranty.services import warranty_conclude
+
+    if conclusion_refusal(project) is None:
+        warranty_conclude(project=project, user=lead,
+                          assessment="质保期内承包方响应及时，质保问题均按期整改并复核合格，质保服务符合合同约定。")

@@ -154,10 +154,12 @@ class Command(BaseCommand):
             return
         lead = users["client_lead"]
         signed = timezone.localdate() + dt.timedelta(days=signed_offset)
+        # The closed demo project had a one-month warranty, so that it can be concluded and closed today.
         project = services.project_create(
             user=lead, name=name, contract_no=contract_no, contractor=orgs[contractor_key], service_types=types,
             risk_level=risk, confidentiality=conf, contract_signed_on=signed, start_date=signed,
-            end_date=signed + dt.timedelta(days=365), quality_threshold=Decimal("95.00"))
+            end_date=signed + dt.timedelta(days=365), quality_threshold=Decimal("95.00"),
+            warranty_months=1 if target == Phase.CLOSED else 12)
         self._team(project, users, contractor_key)
         self._preparation(project, users, contractor_key, done, stuck)
         self._advance_to(project, lead, target, users=users, contractor_key=contractor_key)
