@@ -248,8 +248,8 @@ class Command(BaseCommand):
                 project.refresh_from_db()
             elif project.phase == Phase.WARRANTY:
                 self._after(project, users, contractor_key, WARRANTY_STEPS, complete=goal == Phase.CLOSED)
-                if goal == Phase.WARRANTY:  # its evaluation being drafted (and a breach recorded)
-                    self._after(project, users, contractor_key, EVALUATION_STEPS, complete=False)
+                if goal == Phase.WARRANTY:  # evaluated within 3 months of the acceptance, still in warranty
+                    self._after(project, users, contractor_key, EVALUATION_STEPS, complete=True)
                 project.refresh_from_db()
         if target == Phase.SUSPENDED:
             from apps.rectification import services as problem_services
@@ -258,6 +258,13 @@ class Command(BaseCommand):
             ground_for_suspension(project=project, users=self._demo_users(users, contractor_key))
             problem_services.project_suspend(project=project, user=lead, reason="承包方拒不整改，暂停项目（演示）",
                                              report_to_regulator=True)
+            # §5.2.3 追究违约责任: the refusal is a breach of contract, in the contractor's record.
+            from apps.evaluation.enums import BreachGround
+            from apps.evaluation.services import breach_record
+
+            breach_record(project=project, user=lead, ground=BreachGround.REFUSED_RECTIFICATION,
+                          description="承包方对整改通知拒不整改，经书面催告仍未整改，项目已暂停（演示）。",
+                          occurred_on=timezone.localdate(), reference="整改通知书")
 
     def _after(self, project, users, contractor_key, steps, *, complete: bool) -> None:
         """The demos of acceptance, handover, warranty and evaluation (事后控制, 评估改进)."""
