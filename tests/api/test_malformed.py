@@ -136,7 +136,7 @@ class Sweep:
         self.clients = Clients(world)
         self.schema = load_schema()
         self.ops = [op for op in operations(self.schema) if op.body_types and op.path != "/api/v1/auth/token/"]
-        self.ids = record_ids(operations(self.schema), self.clients, world.project.pk)
+        self.ids = record_ids(operations(self.schema), self.clients, world)
         self.requests = 0
         self.reached: list[str] = []
         self.unreached: list[str] = []

@@ -23,6 +23,8 @@ from tests.factories import UserFactory
 
 from .walk import (
     ACTORS,
+    AFTER_RESOURCES,
+    PROJECT_API,
     Clients,
     build,
     detail_ids,
@@ -44,11 +46,18 @@ PROTECTED = {
     "recorded_by", "uploaded_by", "opened_by", "requested_by", "signer", "signed_at", "content_hash", "sha256",
     "is_valid", "is_active", "number", "round_no", "classification", "confidentiality", "accepted_on",
     "created_at", "updated_at", "submitted_at", "decided_at", "closed_at", "version",
+    # the after-implementation records: who issued, answered, acknowledged, withdrew, concluded,
+    # the frozen figures and score, the contractor a breach counts against, an item's position
+    "contractor", "issued_by", "answered_by", "acknowledged_by", "withdrawn_by", "concluded_by", "reported_by",
+    "plan_approved_by", "override_by", "signed_on", "total_score", "grade", "figures", "sheet", "submissions",
+    "position", "response_due", "responded_at", "issued_at", "answered_at", "acknowledged_at",
 }
-# What a person does set: the version they read (compared, never stored), the confidentiality of a
-# project (the client lead's choice) and the number printed on a qualification document.
+# What a person does set: the version they read (compared, never stored), the confidentiality and
+# the contractor of a project (the client lead's contract data) and the number printed on a
+# qualification document.
 DOCUMENTS = "/api/v1/projects/{project_pk}/qualification-documents/"
 ALLOWED = {("*", "version"), ("/api/v1/projects/", "confidentiality"), ("/api/v1/projects/{id}/", "confidentiality"),
+           ("/api/v1/projects/", "contractor"), ("/api/v1/projects/{id}/", "contractor"),
            (DOCUMENTS, "number"), (DOCUMENTS + "{id}/", "number")}
 
 
@@ -61,7 +70,14 @@ def _forged(world) -> dict:
             "uploaded_by": world.outsider.pk, "signer": world.outsider.pk, "signed_at": "2001-01-01T00:00:00Z",
             "content_hash": "0" * 64, "sha256": "0" * 64, "is_valid": True, "is_active": False, "number": 999,
             "round_no": 99, "classification": "secret", "confidentiality": "secret", "accepted_on": "2001-01-01",
-            "created_at": "2001-01-01T00:00:00Z", "version": 999}
+            "created_at": "2001-01-01T00:00:00Z", "version": 999, "contractor": world.other_contractor.pk,
+            "issued_by": world.outsider.pk, "answered_by": world.outsider.pk, "acknowledged_by": world.outsider.pk,
+            "withdrawn_by": world.outsider.pk, "concluded_by": world.outsider.pk, "reported_by": world.outsider.pk,
+            "plan_approved_by": world.outsider.pk, "override_by": world.outsider.pk, "signed_on": "2001-01-01",
+            "total_score": "100.00", "grade": "excellent", "figures": '{"batches": []}', "sheet": '{"rows": []}',
+            "submissions": 9, "position": 99, "response_due": "2001-01-01", "responded_at": "2001-01-01T00:00:00Z",
+            "issued_at": "2001-01-01T00:00:00Z", "answered_at": "2001-01-01T00:00:00Z",
+            "acknowledged_at": "2001-01-01T00:00:00Z"}
 
 
 def _stable(data):
@@ -88,7 +104,7 @@ def test_protected_fields_sent_with_a_write_are_ignored(world, settings, tmp_pat
     settings.MEDIA_ROOT = tmp_path
     w = build(world)
     clients, schema = Clients(w), load_schema()
-    ids = record_ids(operations(schema), clients, w.project.pk)
+    ids = record_ids(operations(schema), clients, w)
     forged = _forged(w)
     checked, differences = [], []
     for op in operations(schema):
@@ -117,9 +133,11 @@ def test_protected_fields_sent_with_a_write_are_ignored(world, settings, tmp_pat
                         (answers["forged"][0], _stable(answers["forged"][1])):
                     differences.append(f"{op}: {answers['plain']} != {answers['forged']}")
                 break
+    after = [op for op in checked if op.split(" ", 1)[1].startswith(tuple(PROJECT_API + r for r in AFTER_RESOURCES))]
     with capsys.disabled():
-        print(f"\nmass assignment: {len(checked)} writes accepted and compared, {len(differences)} differences")
-    assert len(checked) >= 28
+        print(f"\nmass assignment: {len(checked)} writes accepted and compared ({len(after)} of the "
+              f"after-implementation resources: {after}), {len(differences)} differences")
+    assert len(checked) >= 34 and len(after) >= 4
     assert differences == [], "\n".join(differences)
 
 

@@ -19,6 +19,7 @@ from .walk import (
     MISSING_ID,
     Clients,
     build,
+    detail_ids,
     load_schema,
     operations,
     path_for,
@@ -50,7 +51,7 @@ class Walk:
         self.clients = Clients(world)
         self.schema = load_schema()
         self.ops = operations(self.schema)
-        self.ids = record_ids(self.ops, self.clients, world.project.pk)
+        self.ids = record_ids(self.ops, self.clients, world)
         self.requests = 0
         self.undocumented: list[str] = []
         self.accepted: list[str] = []
@@ -148,3 +149,16 @@ def test_every_answer_of_every_operation_is_documented(world, capsys):
               f"{len(walk.not_json)} not JSON")
     problems = walk.undocumented + walk.accepted + walk.not_json
     assert problems == [], "\n".join(problems)
+
+
+def test_every_detail_path_is_walked_with_a_record(world):
+    """The ``{id}`` of every detail path is a record the walk world has (on the path's project,
+    ``walk.project_for``): a new resource without records in ``walk.build`` is noticed here
+    instead of being walked with a missing id only."""
+    w = build(world)
+    ops = operations(load_schema())
+    ids = record_ids(ops, Clients(w), w)
+    missing = [str(op) for op in ops
+               if "{id}" in op.path and not op.path.startswith("/api/v1/projects/{id}")
+               and detail_ids(op, ids) == [MISSING_ID]]
+    assert missing == []

@@ -2,6 +2,13 @@
 a project with one record of every kind the API lists, clients per person, values made from the
 schema (valid-ish and malformed) and a cheap count of the history rows.
 
+The records of the after-implementation resources (``AFTER_RESOURCES``: acceptance, handover,
+warranty, evaluation, breaches) need a project past implementation, while the older ones need
+it in implementation (a draft batch, an open inspection, an open ticket): they are on a second
+project of the same client, contractor and people (``world.after_project``), carried through
+the acceptance into 质保 by the apps' own builders. :func:`project_for` says which project a
+path is walked on.
+
 The tests built on it (``test_schema_walk``, ``test_malformed``, ``test_mass_assignment``) walk
 the schema, so an endpoint added later is covered without editing them.
 """
@@ -27,6 +34,10 @@ from apps.projects.models import Project
 from tests.factories import OrganizationFactory, UserFactory
 
 METHODS = ("get", "post", "put", "patch", "delete")
+PROJECT_API = "/api/v1/projects/{project_pk}/"
+# The resources walked on ``world.after_project`` (see the module's docstring).
+AFTER_RESOURCES = ("acceptance-applications/", "acceptance-rounds/", "handovers/", "handover-lines/", "evaluations/",
+                   "breaches/", "warranty/")
 # The people of ``tests.conftest.world`` who act on the project, most often allowed first.
 ACTORS = ("lead", "pm", "special", "inspector", "operator", "security", "acceptance")
 MISSING_ID = 2_000_000_000
@@ -173,6 +184,8 @@ def build(world) -> SimpleNamespace:
     attachment_add(record=w.project, project=w.project, user=w.pm, uploaded_file=upload("记录.pdf", PDF),
                    kind="evidence")
 
+    w.after_project = after_implementation(w)
+
     other_client = OrganizationFactory(kind=OrgKind.CLIENT, name="苏州市档案馆")
     w.other_lead = UserFactory(username="other_lead", name="刘䶮", organization=other_client)
     w.other_project = projects.project_create(
@@ -181,6 +194,48 @@ def build(world) -> SimpleNamespace:
         contract_signed_on=dt.date(2026, 9, 25), start_date=dt.date(2026, 9, 28), end_date=dt.date(2027, 9, 27))
     w.project.refresh_from_db()
     return w
+
+
+def after_implementation(w) -> Project:
+    """A second project of ``w``'s client, contractor and people, carried past implementation by
+    the apps' builders: accepted in round 1 (application with its lines, team with an invited
+    expert, plan, acceptance inspection, report signed, a common problem), advanced into 质保,
+    the handover list submitted, a warranty problem reported, the evaluation issued and a breach
+    of contract recorded."""
+    from apps.acceptance import services as acceptance
+    from tests.acceptance.builders import pass_acceptance
+    from tests.evaluation.builders import breach, issued
+    from tests.handover.builders import submitted
+    from tests.warranty.builders import report
+
+    after = SimpleNamespace(**vars(w))
+    after.project = projects.project_create(
+        user=w.lead, name="民国档案数字化（一期）", contract_no="HZ-2025-009", contractor=w.contractor,
+        service_types=["digitization"], risk_level="medium", confidentiality="ordinary",
+        contract_signed_on=dt.date(2025, 9, 25), start_date=dt.date(2025, 9, 28), end_date=dt.date(2026, 9, 27))
+    for user, role in [(w.inspector, ProjectRole.CLIENT_INSPECTOR), (w.acceptance, ProjectRole.ACCEPTANCE_MEMBER),
+                       (w.pm, ProjectRole.CONTRACTOR_PM), (w.special, ProjectRole.CONTRACTOR_INSPECTOR),
+                       (w.operator, ProjectRole.CONTRACTOR_OPERATOR), (w.security, ProjectRole.SECURITY_OFFICER)]:
+        projects.member_add(project=after.project, actor=w.lead, user=user, role=role)
+    acceptance_round = pass_acceptance(after)
+    acceptance.common_problem_record(acceptance_round=acceptance_round, user=w.lead, category="quality",
+                                     description="部分图像纠偏不到位。", suggested_control="互检环节增加图像偏斜抽查。")
+    after.project = projects.project_advance(project=after.project, user=w.lead)
+    assert after.project.phase == Phase.WARRANTY
+    submitted(after)
+    report(after)
+    issued(after)
+    breach(after)
+    w.expert = after.expert
+    after.project.refresh_from_db()
+    return after.project
+
+
+def project_for(path: str, world) -> int:
+    """The id of the project a path is walked on: ``world.after_project`` for AFTER_RESOURCES."""
+    if path.startswith(PROJECT_API) and path[len(PROJECT_API):].startswith(AFTER_RESOURCES):
+        return world.after_project.pk
+    return world.project.pk
 
 
 def _equipment_fields() -> dict:
@@ -234,20 +289,25 @@ def send(client: APIClient, method: str, path: str, *, query=None, body=None, ra
     return client.generic(method.upper(), url, json.dumps(body), content_type="application/json", **extra)
 
 
-def record_ids(ops: list[Operation], clients: Clients, project_pk: int) -> dict[str, list[int]]:
+# Lists whose rows name their record under another key than ``id``.
+ID_KEYS = {"/api/v1/contractor-performance/": "contractor"}
+
+
+def record_ids(ops: list[Operation], clients: Clients, world) -> dict[str, list[int]]:
     """For each list path, the ids of its first records (as the client lead, else the contractor's
-    PM sees them): the ``{id}`` of its detail paths."""
+    PM sees them; on the path's project, :func:`project_for`): the ``{id}`` of its detail paths."""
     ids = {}
     for op in ops:
         if op.method != "get" or "{id}" in op.path or op.path.endswith("/verify/"):
             continue
         for who in ("lead", "pm"):
-            response = send(clients(who), "get", op.path.replace("{project_pk}", str(project_pk)))
+            response = send(clients(who), "get", op.path.replace("{project_pk}", str(project_for(op.path, world))))
             if response.status_code != 200:
                 continue
             data = response.json()
             rows = data.get("results", []) if isinstance(data, dict) else data
-            found = [row["id"] for row in rows[:5] if isinstance(row, dict) and "id" in row]
+            key = ID_KEYS.get(op.path, "id")
+            found = [row[key] for row in rows[:5] if isinstance(row, dict) and key in row]
             if found:
                 ids[op.path] = found
                 break
@@ -263,7 +323,7 @@ def detail_ids(op: Operation, ids: dict[str, list[int]]) -> list[int]:
 
 def path_for(op: Operation, world, ids: dict[str, list[int]], *, project_pk: int | None = None,
              record_id: int | None = None) -> str:
-    project_pk = project_pk or world.project.pk
+    project_pk = project_pk or project_for(op.path, world)
     if op.path.startswith("/api/v1/projects/{id}/") or op.path == "/api/v1/projects/{id}/":
         return op.path.replace("{id}", str(project_pk))
     record_id = record_id or detail_ids(op, ids)[0]
@@ -351,7 +411,9 @@ def history_rows() -> int:
 
 __all__ = [
     "ACTORS",
+    "AFTER_RESOURCES",
     "MISSING_ID",
+    "PROJECT_API",
     "Clients",
     "Operation",
     "build",
@@ -361,6 +423,7 @@ __all__ = [
     "multipart_body",
     "operations",
     "path_for",
+    "project_for",
     "properties",
     "record_ids",
     "resolve",

@@ -1,11 +1,18 @@
 """One populated project for the URL walks (security.md rows 8 and 9), built once per module.
 
-``walk_world`` is the project a client archive (``client``) runs with contractor B, in
-implementation, with the records of every module: the demo data steps (``apps/demo/steps``)
-fill it as the demo command does for its implementation project, and the records the demo
-leaves out or keeps from the client are added (a staff change with its deadline, a completed
-risk assessment, a submitted quality report and improvement plan, a gate attestation), so that
-every kind of record a URL names exists. Around it:
+``walk_world`` is the project a client archive (``client``) runs with contractor B, with the
+records of every module: the demo data steps (``apps/demo/steps``) fill it as the demo command
+does for its implementation project, and the records the demo leaves out or keeps from the
+client are added (a staff change with its deadline, a completed risk assessment, a submitted
+quality report and improvement plan, a gate attestation). Then the project goes on as the demo
+command carries a project past implementation (``ACCEPTANCE``, ``WARRANTY``): the tickets left open
+are closed, the work is finished, the acceptance passes in round 1 (application, team with an
+invited expert, plan, acceptance inspection, report, a common problem, signatures), the project
+enters 质保, the handover list is submitted and partly confirmed, a warranty problem is reported
+and answered, the quality evaluation is issued, answered and acknowledged, a breach of contract
+is recorded and the client's scoring scheme saved. The implementation records stay (closed or
+decided), so every kind of record a URL names exists, of the older modules and the new ones.
+Around it:
 
 - ``regulator``: a regulator with jurisdiction over the client (sees the project, read-only);
 - ``contractor_a``: the project manager of contractor A, on a project of its own;
@@ -41,6 +48,11 @@ PREPARATION = ("teams", "qualification", "plans", "disclosure", "first_article")
 # handling and project control steps left open (complete=False), as for a running project.
 IMPLEMENTATION = (("inspections", True), ("sampling", False), ("batches", True), ("lot_inspection", True),
                   ("rectification", False), ("control", False))
+# Past implementation, as the demo command's ACCEPTANCE_STEPS, WARRANTY_STEPS and EVALUATION_STEPS:
+# the tickets left open closed (the rectification step again, complete), the work finished, the
+# acceptance passed; in 质保 the handover and the warranty under way, the evaluation issued.
+ACCEPTANCE = (("rectification", True), ("completion", True), ("acceptance", True))
+WARRANTY = (("handover", False), ("warranty", False), ("evaluation", True))
 
 
 def _user(username: str, org, name: str):
@@ -92,6 +104,36 @@ def _extras(w) -> None:
                                    attested_by=lead)
 
 
+def _expert(w) -> None:
+    """An invited acceptance expert of another organisation (§5.3.1), as the demo's ``expert``."""
+    society = OrganizationFactory(kind=OrgKind.CLIENT, name="浙江省档案学会")
+    w.users["expert"] = _user("expert", society, "吴教授")
+    services.member_add(project=w.project, actor=w.users["client_lead"], user=w.users["expert"],
+                        role=ProjectRole.ACCEPTANCE_EXPERT)
+
+
+def _after_implementation(w) -> None:
+    """The project carried past implementation by the demo steps (see the module's docstring),
+    plus a breach of contract and the client's scoring scheme."""
+    from apps.evaluation import services as evaluation
+    from apps.evaluation.enums import BreachGround
+    from apps.evaluation.scoring import DEFAULT_BANDS, DEFAULT_WEIGHTS
+
+    lead = w.users["client_lead"]
+    _expert(w)
+    for step, complete in ACCEPTANCE:
+        _load(step, w, complete=complete)
+    assert w.project.phase == Phase.ACCEPTANCE and w.project.accepted_on is not None
+    w.project = services.project_advance(project=w.project, user=lead)
+    assert w.project.phase == Phase.WARRANTY
+    for step, complete in WARRANTY:
+        _load(step, w, complete=complete)
+    evaluation.breach_record(project=w.project, user=lead, ground=BreachGround.OVERDUE_RECTIFICATION,
+                             description="整改单第1号未在期限内完成整改。", occurred_on=timezone.localdate(),
+                             reference="整改单第1号")
+    evaluation.scheme_save(organization=w.client, user=lead, weights=dict(DEFAULT_WEIGHTS), **DEFAULT_BANDS)
+
+
 def build_world() -> SimpleNamespace:
     client = OrganizationFactory(kind=OrgKind.CLIENT, name="杭州市档案馆")
     contractor_b = OrganizationFactory(kind=OrgKind.CONTRACTOR, name="江南档案服务有限公司")
@@ -130,6 +172,7 @@ def build_world() -> SimpleNamespace:
         for step, complete in IMPLEMENTATION:
             _load(step, w, complete=complete)
         _extras(w)
+        _after_implementation(w)
         # Contractor A's own project, with the other archive as its client.
         w.own_project = services.project_create(
             user=w.other_client, name="苏州婚姻登记档案数字化", contract_no="WALK-2026-101", contractor=contractor_a,

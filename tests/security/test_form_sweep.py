@@ -27,6 +27,7 @@ from django.utils.encoding import force_str
 
 from apps.core.forms import EARLIEST_DATE, LATEST_DATE
 
+from . import sweep_after_implementation as after_implementation
 from .forms_found import form_classes, form_name, keyword_only
 
 # ---------------------------------------------------------------- bad values; building each form
@@ -219,8 +220,9 @@ def test_every_field_refuses_malformed_input_or_cleans_it_safely(module, db, req
 ROLES = ("lead", "pm", "inspector", "special", "operator", "security", "acceptance")
 # Pages that create or change records, found by their URL names …
 CHANGING = re.compile(r"(^|_)(new|create|add|edit|settings|update|attendance|entry)(_|$)")
-# … and data-entry pages whose names do not say so (transitions with dates and numbers).
-EXTRA = ["first_article:submit", "batches:special_inspection", "projects:gate_attest"]
+# … and data-entry pages whose names do not say so (transitions with dates and numbers; those of
+# the after-implementation apps are listed in sweep_after_implementation).
+EXTRA = ["first_article:submit", "batches:special_inspection", "projects:gate_attest", *after_implementation.EXTRA]
 
 
 def _in_implementation(w):
@@ -317,7 +319,8 @@ def _catalogue_defect(w):
     return _catalogue(w, DefectType)
 
 
-# The record a ``<int:pk>`` in these URLs means cannot be read from the URL: one builder each.
+# The record a ``<int:pk>`` in these URLs means cannot be read from the URL: one builder each (or
+# the URL's arguments, when it has more than one).
 RECORDS = {
     "projects:edit": lambda w: w.project,
     "projects:member_add": lambda w: w.project,
@@ -341,6 +344,7 @@ RECORDS = {
     "control:action_add": _control("meeting"),
     "control:report_edit": _control("report"),
     "control:improvement_edit": _control("improvement"),
+    **after_implementation.RECORDS,
 }
 # Project pages that need the project in implementation (事中) to be used at all.
 IMPLEMENTATION = re.compile(r"^(batches|inspections|lot_inspection|rectification|control|sampling):")
@@ -365,7 +369,8 @@ def _filings(w):
 
 
 # What a page needs besides its record, so that a sound post would be accepted.
-PREPARE = {"batches:add_self_check": _staff, "batches:add_mutual_check": _staff, "teams:change_create": _filings}
+PREPARE = {"batches:add_self_check": _staff, "batches:add_mutual_check": _staff, "teams:change_create": _filings,
+           **after_implementation.PREPARE}
 # Pages with no form class: each has its own test below.
 NO_FORM = {"lot_inspection:entry": "test_the_entry_page_refuses_malformed_rows_and_saves_nothing"}
 
@@ -403,7 +408,11 @@ def _url(name: str, w) -> str:
     if params == {"project_id"}:
         return reverse(name, kwargs={"project_id": w.project.pk})
     assert name in RECORDS, f"{name}: say in RECORDS which record its {params} means"
-    return reverse(name, kwargs={params.pop(): RECORDS[name](w).pk})
+    record = RECORDS[name](w)
+    if isinstance(record, dict):  # the URL's arguments
+        assert set(record) == params, f"{name}: RECORDS gives {set(record)} for {params}"
+        return reverse(name, kwargs=record)
+    return reverse(name, kwargs={params.pop(): record.pk})
 
 
 @cache

@@ -49,6 +49,20 @@ NON_OBJECT_ROUTES = {
     "api:schema": "the API's description, no records",
     "api:docs": "the API's description, no records",
     "api:not_found": "the JSON 404 of every other path under /api/",
+    "acceptance:common_problems": "the common problems of the projects visible to the user "
+                                  "(common_problems_visible_to)",
+    "evaluation:performance_list": "the contractors whose record the user may see (performance_scope: a client "
+                                   "sees every contractor, a regulator those of its jurisdiction, a contractor "
+                                   "itself)",
+    "api:contractor-performance-list": "the same as evaluation:performance_list",
+}
+
+# Routes whose record another organisation may see by design, with whom and why: the walk asks
+# them of that organisation and expects the page (200), not 404.
+SHARED_WITH = {
+    "evaluation:performance": ("other_client", ("a client organisation sees every contractor's performance record, "
+                                                "to choose contractors (docs/evaluation.md)")),
+    "api:contractor-performance-detail": ("other_client", "the same as evaluation:performance"),
 }
 
 
@@ -91,7 +105,25 @@ def test_every_route_has_its_ids_filled(walk):
     assert not problems, report(problems)
 
 
-def _walk_pages(user, walk) -> tuple[dict, int]:
+def _shared(target, who: str) -> bool:
+    return SHARED_WITH.get(target.route.key, ("",))[0] == who
+
+
+def _shared_answers_are_wrong(answers: dict, secrets: tuple[str, ...]) -> bool:
+    """A record shared by design: the page (200) to GET, naming none of the project's own data
+    (``secrets``: no project of another client is named), and no other method breaks."""
+    statuses = {m: _status(a) for m, a in answers.items()}
+    if statuses["get"] != 200 or any(not isinstance(s, int) or s >= 500 for s in statuses.values()):
+        return True
+    content = answers["get"].content.decode()
+    return any(secret in content for secret in secrets)
+
+
+def _secrets(walk_world) -> tuple[str, ...]:
+    return walk_world.project.name, walk_world.project.contract_no
+
+
+def _walk_pages(user, walk, who: str, secrets: tuple[str, ...]) -> tuple[dict, int]:
     """GET and POST every page: 404, or 405 for the method the page does not take (decided by
     the method alone, before any lookup, so it tells nothing about the id)."""
     client = _client(user, api=False)
@@ -101,15 +133,19 @@ def _walk_pages(user, walk) -> tuple[dict, int]:
             if target.route.is_api:
                 continue
             walked += 1
-            answers = {m: _status(_call(client, m, target.url)) for m in ("get", "post")}
-            if not (set(answers.values()) <= {404, 405} and 404 in answers.values()):
+            responses = {m: _call(client, m, target.url) for m in ("get", "post")}
+            answers = {m: _status(a) for m, a in responses.items()}
+            if _shared(target, who):
+                if _shared_answers_are_wrong(responses, secrets):
+                    wrong[f"{target} (shared with {who})"] = answers
+            elif not (set(answers.values()) <= {404, 405} and 404 in answers.values()):
                 wrong[str(target)] = answers
             if history.changed():
                 wrong[f"{target} changed a record"] = answers
     return wrong, walked
 
 
-def _walk_api(user, walk) -> tuple[dict, int]:
+def _walk_api(user, walk, who: str, secrets: tuple[str, ...]) -> tuple[dict, int]:
     """GET and every changing method the route takes: a JSON 404 ``not_found``."""
     client = _client(user, api=True)
     wrong, walked = {}, 0
@@ -119,7 +155,11 @@ def _walk_api(user, walk) -> tuple[dict, int]:
                 continue
             walked += 1
             answers = {m: _call(client, m, target.url) for m in ("get", *target.route.api_methods)}
-            bad = {m: _status(a) for m, a in answers.items() if _status(a) != 404 or _code(a) != "not_found"}
+            if _shared(target, who):
+                wrong_answers = _shared_answers_are_wrong(answers, secrets)
+                bad = {m: _status(a) for m, a in answers.items()} if wrong_answers else {}
+            else:
+                bad = {m: _status(a) for m, a in answers.items() if _status(a) != 404 or _code(a) != "not_found"}
             if bad:
                 wrong[str(target)] = bad
             if history.changed():
@@ -129,16 +169,22 @@ def _walk_api(user, walk) -> tuple[dict, int]:
 
 @pytest.mark.parametrize("who", ["contractor_a", "other_client"])
 def test_pages_of_another_organisations_project_are_404(walk_world, walk, who):
-    wrong, walked = _walk_pages(getattr(walk_world, who), walk)
+    wrong, walked = _walk_pages(getattr(walk_world, who), walk, who, _secrets(walk_world))
     assert walked > 150
     assert not wrong, report(wrong)
 
 
 @pytest.mark.parametrize("who", ["contractor_a", "other_client"])
 def test_api_of_another_organisations_project_is_404(walk_world, walk, who):
-    wrong, walked = _walk_api(getattr(walk_world, who), walk)
+    wrong, walked = _walk_api(getattr(walk_world, who), walk, who, _secrets(walk_world))
     assert walked > 100
     assert not wrong, report(wrong)
+
+
+def test_records_shared_by_design_are_walked(walk):
+    """Every route of SHARED_WITH is walked (and so asked of the organisation it is shared with)."""
+    walked = {t.route.key for t in walk.targets}
+    assert set(SHARED_WITH) <= walked, set(SHARED_WITH) - walked
 
 
 @pytest.mark.parametrize("who", ["contractor_a", "other_client"])
@@ -173,8 +219,8 @@ def test_the_ids_name_records_the_project_sees(walk_world, walk):
     clients = {}
     seen, wrong = set(), {}
     for target in walk.targets:
-        kind = (target.route.is_api, type(target.record), target.route.path.rsplit("}", 1)[0])
-        if kind in seen or target.label:
+        kind = (target.route.is_api, type(target.record), target.route.path.rsplit("}", 1)[0], target.label)
+        if kind in seen or target.by_registry:
             continue
         user = target.record.recipient if isinstance(target.record, Notification) else lead
         if (user, target.route.is_api) not in clients:

@@ -32,6 +32,10 @@ ALLOWED = {
     ("control.forms.RiskPointForm", "level"): "shown only to whom may rate (can_rate: the client lead) and "
                                               "checked again by the service; see the page test below",
     ("control.forms.RiskRateForm", "level"): "rating a risk point is this form's purpose (client lead only)",
+    ("acceptance.forms.TeamMemberForm", "person"): "naming a member of the acceptance team is this form's "
+                                                   "purpose (client lead only; choices limited to the project's "
+                                                   "client members and invited experts, checked again by "
+                                                   "team_member_add)",
     ("projects.forms.MemberAddForm", "user"): "adding a person to the project is this form's purpose "
                                               "(client lead only)",
     ("projects.forms.MemberAddForm", "role"): "the project role of the person added (client lead only)",
@@ -218,3 +222,79 @@ def test_a_contractor_proposing_a_risk_point_cannot_rate_it(world, client):
     point = RiskPoint.objects.get()
     assert (point.level, point.created_by) == ("", world.pm)
     assert point.status == RiskPoint._meta.get_field("status").default
+
+
+# ---------------------------------------------------------------- after implementation
+
+def test_acceptance_application_ignores_state_submission_review_and_project(world, client, elsewhere):
+    from apps.acceptance.models import AcceptanceApplication
+    from tests.acceptance.builders import ready_to_apply
+
+    ready_to_apply(world, items=20)
+    client.force_login(world.pm)
+    forged = {"state": "complete", "project": elsewhere.pk, "created_by": world.lead.pk, "submitted_by": world.pm.pk,
+              "submitted_at": "2026-01-01T00:00", "submissions": "5", "reviewed_by": world.lead.pk,
+              "review_note": "齐全", "version": "9"}
+    response = client.post(reverse("acceptance:apply", args=[world.project.pk]),
+                           {"results": "数字化图像 20 件。", "note": "", **forged})
+    assert response.status_code == 302
+    application = AcceptanceApplication.objects.get()
+    assert (application.project, application.state, application.created_by, application.submitted_by,
+            application.submissions, application.reviewed_by, application.review_note, application.version) == (
+        world.project, "draft", world.pm, None, 0, None, "", 1)
+
+
+def test_handover_line_ignores_status_position_decision_and_list(world, client, elsewhere):
+    from apps.handover.enums import LineStatus
+    from tests.handover.builders import accept, draft
+
+    accept(world)
+    handover = draft(world, lines=[])
+    client.force_login(world.pm)
+    data = {"kind": "results", "description": "数字化图像（TIFF）", "quantity": "1200", "unit": "卷",
+            "medium": "removable_disk", "note": "", "version": handover.version}
+    forged = {"status": LineStatus.CONFIRMED, "position": "42", "decided_by": world.lead.pk,
+              "decided_at": "2026-01-01T00:00", "handover": "999", "refusal_reason": "伪造"}
+    response = client.post(reverse("handover:add_line", args=[handover.pk]), {**data, **forged})
+    assert response.status_code == 302
+    line = handover.lines.get()
+    assert (line.status, line.position, line.decided_by, line.decided_at, line.refusal_reason) == (
+        LineStatus.PENDING, 1, None, None, "")
+
+
+def test_breach_ignores_contractor_state_number_and_people(world, client, elsewhere, settings, tmp_path):
+    from apps.evaluation.models import Breach
+    from tests.attachments.factories import PDF, upload
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(world.lead)
+    data = {"ground": "refused_rectification", "description": "承包方拒不整改第2号整改单。",
+            "occurred_on": timezone.localdate().isoformat(), "reference": "整改单第2号",
+            "files": upload("催告函.pdf", PDF)}
+    forged = {"contractor": world.other_contractor.pk, "project": elsewhere.pk, "state": "withdrawn", "number": "77",
+              "recorded_by": world.inspector.pk, "withdrawn_by": world.lead.pk, "withdraw_reason": "伪造",
+              "version": "9"}
+    response = client.post(reverse("evaluation:breach_add", args=[world.project.pk]), {**data, **forged})
+    assert response.status_code == 302
+    breach = Breach.objects.get()
+    assert (breach.project, breach.contractor, breach.state, breach.number, breach.recorded_by, breach.withdrawn_by,
+            breach.withdraw_reason, breach.version) == (
+        world.project, world.contractor, "recorded", 1, world.lead, None, "", 1)
+
+
+def test_evaluation_text_ignores_state_scores_grade_and_signer(world, client):
+    from tests.evaluation.builders import accepted
+
+    evaluation = accepted(world)
+    client.force_login(world.lead)
+    data = {"problems": "部分批次图像偏斜。", "causes": "", "lessons": "", "weaknesses": "", "version": evaluation.version}
+    forged = {"state": "issued", "total_score": "100", "grade": "excellent", "figures": "{}", "sheet": "{}",
+              "issued_by": world.lead.pk, "issued_at": "2026-01-01T00:00", "answered_by": world.pm.pk,
+              "acknowledged_by": world.lead.pk, "project": "999"}
+    response = client.post(reverse("evaluation:edit", args=[evaluation.pk]), {**data, **forged})
+    assert response.status_code == 302
+    evaluation.refresh_from_db()
+    assert evaluation.problems == "部分批次图像偏斜。"
+    assert (evaluation.state, evaluation.total_score, evaluation.grade, evaluation.issued_by, evaluation.issued_at,
+            evaluation.answered_by, evaluation.acknowledged_by, evaluation.project) == (
+        "draft", None, "", None, None, None, None, world.project)

@@ -3,10 +3,12 @@
 :func:`routes` walks Django's URL resolver through every ``include`` (so the API router's routes
 come with it, as mounted). :func:`fill` gives the URLs of one route with each id taken from
 the records of ``project``: a route may give several URLs (one per printable form, one per kind
-of record that can be signed or own attachments). A route whose ids cannot be filled raises
-:class:`Unmapped` with a message that names it: a new URL is noticed the day it is added, and
-gets a line in ``PK_RECORDS`` or ``KWARG_RECORDS`` (and, if its records are new, a record in
-the walk world, ``conftest.build_world``).
+of record that can be signed or own attachments, one per kind of a record in
+``RECORD_VARIANTS``, e.g. an acceptance inspection besides a batch's). A route whose ids cannot
+be filled raises :class:`Unmapped` with a message that names it: a new URL is noticed the day it
+is added, and gets a line in ``PK_RECORDS``, ``KWARG_RECORDS``, ``KWARG_BY_PREFIX`` (an id that
+names different records on different routes) or ``VALUE_KWARGS`` (a value, not a record) — and,
+if its records are new, a record in the walk world, ``conftest.build_world``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from apps.acceptance.models import AcceptanceApplication, AcceptanceRound, MaterialLine, TeamMember
+from apps.accounts.models import Organization
 from apps.attachments import registry as attachables
 from apps.attachments.models import Attachment
 from apps.batches.models import Batch
@@ -37,7 +41,10 @@ from apps.control.models import (
 from apps.core.audit_protection import historical_tables
 from apps.deadlines.models import Deadline
 from apps.disclosure.models import DisclosureItem, TechnicalDisclosure
+from apps.evaluation.enums import Indicator
+from apps.evaluation.models import Breach, QualityEvaluation
 from apps.first_article.models import FirstArticleVerification, WorkContactSheet
+from apps.handover.models import Handover, HandoverLine
 from apps.inspections.models import CheckItem, DefectType, KeyNodeCheck, Patrol
 from apps.lot_inspection.models import ItemDefect, LotInspection
 from apps.notifications.models import Notification
@@ -152,6 +159,14 @@ PK_RECORDS: dict[str, tuple[type, str]] = {
     "control/reports/": (QualityReport, "project"),
     "control/stages/": (ProgressMilestone, "project"),
     "control/improvements/": (ImprovementPlan, "project"),
+    "acceptance/applications/": (AcceptanceApplication, "project"),
+    "acceptance/lines/": (MaterialLine, "application__project"),
+    "acceptance/team/": (TeamMember, "project"),
+    "acceptance/rounds/": (AcceptanceRound, "project"),
+    "handover/": (Handover, "project"),
+    "handover/lines/": (HandoverLine, "handover__project"),
+    "evaluation/evaluations/": (QualityEvaluation, "project"),
+    "evaluation/breaches/": (Breach, "project"),
     # API
     "api/v1/projects/": (Project, "pk"),
     "api/v1/notifications/": (Notification, "project"),
@@ -183,6 +198,14 @@ PK_RECORDS: dict[str, tuple[type, str]] = {
     API + "quality-reports/": (QualityReport, "project"),
     API + "progress-stages/": (ProgressMilestone, "project"),
     API + "improvement-plans/": (ImprovementPlan, "project"),
+    API + "acceptance-applications/": (AcceptanceApplication, "project"),
+    API + "acceptance-rounds/": (AcceptanceRound, "project"),
+    API + "handovers/": (Handover, "project"),
+    API + "handover-lines/": (HandoverLine, "handover__project"),
+    API + "evaluations/": (QualityEvaluation, "project"),
+    API + "breaches/": (Breach, "project"),
+    # the project's contractor: its performance record (contractor-performance/{org id}/)
+    "api/v1/contractor-performance/": (Organization, "contractor_projects"),
 }
 
 # Every other id has one meaning wherever it appears.
@@ -193,6 +216,29 @@ KWARG_RECORDS: dict[str, tuple[type, str]] = {
     "attestation_pk": (GateAttestation, "project"),
     "batch_id": (Batch, "project"),
     "sheet_id": (WorkContactSheet, "project"),
+}
+
+# An id whose meaning depends on the route (an organisation is the project's client on one page,
+# its contractor on another): the route's text before the id → the model and how it reaches
+# the project.
+KWARG_BY_PREFIX: dict[str, dict[str, tuple[type, str]]] = {
+    "org_id": {
+        "evaluation/schemes/": (Organization, "client_projects"),        # the client's scoring scheme
+        "evaluation/performance/": (Organization, "contractor_projects"),  # the contractor's record
+    },
+}
+
+# Parts of a URL that are values, not records: the value each gets.
+VALUE_KWARGS: dict[str, Callable[[Project], str]] = {
+    "service_type": lambda project: project.service_types[0],  # a value of the contract
+    "indicator": lambda project: Indicator.values[0],            # an indicator of the score sheet
+}
+
+# Records walked more than once, because the same URLs serve kinds of them that different code
+# handles: (label, filter) per kind; the first is the record the walk names by default.
+RECORD_VARIANTS: dict[type, tuple[tuple[str, dict], ...]] = {
+    LotInspection: (("", {"purpose": "lot"}), ("acceptance inspection", {"purpose": "acceptance"})),
+    RectificationTicket: (("", {}), ("warranty ticket", {"source": "warranty"})),
 }
 
 
@@ -216,11 +262,13 @@ RECORD_KINDS: dict[str, tuple[Callable[[], list[type]], Callable[[Any], Any]]] =
 }
 
 
-def record_of(model: type, path: str, project: Project):
-    """The first record of ``model`` that belongs to ``project`` (``path`` leads to it)."""
-    record = model._default_manager.filter(**{path: project.pk}).order_by("pk").first()
+def record_of(model: type, path: str, project: Project, **kind):
+    """The first record of ``model`` (of the ``kind`` given) that belongs to ``project``
+    (``path`` leads to it)."""
+    record = model._default_manager.filter(**{path: project.pk}, **kind).order_by("pk").first()
     if record is None:
-        raise Unmapped(f"the walk world has no {model._meta.label} of the project: add one to conftest.build_world")
+        what = f"{model._meta.label} {kind}" if kind else model._meta.label
+        raise Unmapped(f"the walk world has no {what} of the project: add one to conftest.build_world")
     return record
 
 
@@ -233,20 +281,23 @@ def _record_by_resolver(model: type, project_of: Callable[[Any], Any], project: 
 
 @dataclass(frozen=True)
 class Target:
-    """One URL of a route, with the record its last id names."""
+    """One URL of a route, with the record its last id names. ``label`` names the variant (a
+    printable form, a kind of record, a kind of the record); ``by_registry``: the record was
+    found through a registry (printable forms, signing, uploading)."""
 
     route: Route
     url: str
     label: str
     record: Any
     kwargs: dict
+    by_registry: bool = False
 
     def __str__(self) -> str:
         return f"{self.route} {self.url} {self.label}".rstrip()
 
     def with_unknown_id(self) -> str:
         """The same URL with its last id changed to one no record has."""
-        last = [k for k in self.route.kwargs if k in self.kwargs][-1]
+        last = [k for k in self.route.kwargs if k in self.kwargs and k not in VALUE_KWARGS][-1]
         return reverse(self.route.name, kwargs={**self.kwargs, last: 2**31 - 1})
 
 
@@ -260,12 +311,18 @@ def _pk_model(route: Route) -> tuple[type, str]:
 def _model_of(route: Route, kwarg: str) -> tuple[type, str] | None:
     if kwarg == "pk":
         return _pk_model(route)
+    if kwarg in KWARG_BY_PREFIX:
+        prefix = route.path.split("{" + kwarg + "}", 1)[0]
+        if prefix not in KWARG_BY_PREFIX[kwarg]:
+            raise Unmapped(f"{route}: which record does {{{kwarg}}} name under /{prefix}? "
+                           f"Add it to KWARG_BY_PREFIX.")
+        return KWARG_BY_PREFIX[kwarg][prefix]
     return KWARG_RECORDS.get(kwarg)
 
 
 def names_other_records(route: Route) -> bool:
     """Whether the route names a project and, below it, another record (``/projects/1/batches/7/``)."""
-    models = [_model_of(route, k) for k in route.kwargs if k in KWARG_RECORDS or k == "pk"]
+    models = [_model_of(route, k) for k in route.kwargs if k in KWARG_RECORDS or k in KWARG_BY_PREFIX or k == "pk"]
     return any(m and m[0] is Project for m in models) and any(m and m[0] is not Project for m in models)
 
 
@@ -274,7 +331,7 @@ def fill(route: Route, project: Project, *, in_project: Project | None = None) -
     from ``in_project`` when given); :class:`Unmapped` when an id has no mapping or the project
     has no such record."""
     values: dict[str, Any] = {}
-    record = None
+    record = named = None
     rest = []
     for kwarg in route.kwargs:  # in the order of the path: the last record is the one named
         model = _model_of(route, kwarg)
@@ -283,9 +340,10 @@ def fill(route: Route, project: Project, *, in_project: Project | None = None) -
             continue
         record = record_of(*model, in_project if in_project and model[0] is Project else project)
         values[kwarg] = record.pk
-    if "service_type" in rest:  # a value of the contract, not a record
-        values["service_type"] = project.service_types[0]
-        rest.remove("service_type")
+        named = (kwarg, model)
+    for kwarg in [k for k in rest if k in VALUE_KWARGS]:
+        values[kwarg] = VALUE_KWARGS[kwarg](project)
+        rest.remove(kwarg)
     variants: list[tuple[dict, str, Any]] = [({}, "", record)]
     if set(rest) == {"code", "object_id"}:
         variants = _form_variants(project)
@@ -293,8 +351,19 @@ def fill(route: Route, project: Project, *, in_project: Project | None = None) -
         variants = _kind_variants(route, project)
     elif rest:
         raise Unmapped(f"{route}: no mapping for {', '.join(sorted(rest))}; add it to tests/security/urlwalk.py")
-    return [Target(route, reverse(route.name, kwargs={**values, **extra}), label, obj, {**values, **extra})
-            for extra, label, obj in variants]
+    elif named and named[1][0] in RECORD_VARIANTS:
+        variants = _record_variants(*named, project)
+    by_registry = bool(rest)
+    return [Target(route, reverse(route.name, kwargs={**values, **extra}), label, obj, {**values, **extra},
+                   by_registry) for extra, label, obj in variants]
+
+
+def _record_variants(kwarg: str, model: tuple[type, str], project: Project) -> list[tuple[dict, str, Any]]:
+    variants = []
+    for label, kind in RECORD_VARIANTS[model[0]]:
+        record = record_of(*model, project, **kind)
+        variants.append(({kwarg: record.pk}, label, record))
+    return variants
 
 
 def _form_variants(project: Project) -> list[tuple[dict, str, Any]]:
