@@ -30,8 +30,16 @@ class EvaluationConfig(AppConfig):
         # Annex A 评估改进: 问题总结 (the contractor's answer), 持续改进 (its improvement plan).
         register_step_reader("problem_summary", read_problem_summary)
         register_step_reader("continuous_improvement", read_continuous_improvement)
-        for model in (QualityEvaluation, Breach):
-            hooks.register_history_source(lambda project, m=model: m.history.filter(project_id=project.pk))
-        hooks.register_history_source(lambda project: ScoreAdjustment.history.filter(
-            evaluation_id__in=QualityEvaluation.objects.filter(project_id=project.pk).values("pk")))
+        # A draft evaluation is the client's working paper: its rows show on the project's history
+        # (read by the contractor and the regulator too) once it is issued.
+        from .enums import EvaluationState
+
+        def _issued(project):
+            return QualityEvaluation.objects.filter(project_id=project.pk).exclude(
+                state=EvaluationState.DRAFT).values("pk")
+
+        hooks.register_history_source(lambda project: QualityEvaluation.history.filter(
+            project_id=project.pk, id__in=_issued(project)))
+        hooks.register_history_source(lambda project: Breach.history.filter(project_id=project.pk))
+        hooks.register_history_source(lambda project: ScoreAdjustment.history.filter(evaluation_id__in=_issued(project)))
         register_forms()

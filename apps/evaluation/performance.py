@@ -168,7 +168,8 @@ def _acceptance(records: dict[int, Record], pairs: list[tuple[int, int]]) -> Non
         per_key[key].append(summaries[pk])
     for key, items in per_key.items():
         r = records[key]
-        r.accepted_projects = sum(1 for s in items if s.passed_in is not None)
+        # Projects with a concluded acceptance round: a failed first round counts against first-pass.
+        r.accepted_projects = sum(1 for s in items if s.rounds or s.passed_in is not None)
         r.first_pass = sum(1 for s in items if s.passed_in == 1)
         r.rounds = sum(s.rounds for s in items)
         r.overrides = sum(s.overrides for s in items)

@@ -25,6 +25,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from apps.core.errors import DomainError
+from apps.core.permissions import allowed
 from apps.core.rest.actions import transition_action
 from apps.core.rest.base import ApiViewSet, api_schema
 from apps.core.rest.fields import IdField, LineField, VersionField
@@ -65,6 +66,14 @@ class LotInspectionSerializer(serializers.ModelSerializer):
                   "defective_count", "fatal_count", "serious_count", "general_count", "defects_total", "reason",
                   "inspectors", "opened_by", "started_at", "decided_by", "decided_at"]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # The seed reproduces the draw: hidden wherever the sample is (the contractor, while open).
+        request = self.context.get("request")
+        if request is not None and not allowed("lot_inspection.may_see_lot_sample", request.user, instance):
+            data["seed"] = None
+        return data
 
 
 class ItemDefectOutSerializer(serializers.Serializer):

@@ -205,11 +205,16 @@ def signature_parties(ticket: RectificationTicket) -> dict[str, bool]:
 def no_open_tickets(project: Project) -> bool:
     """Gate ``no_open_tickets`` (§5.3.1, §4.4): acceptance may be applied for only when every
     ticket is closed (or withdrawn)."""
-    return not open_tickets(project).exists()
+    return not _tickets_before_acceptance(project).exists()
+
+
+def _tickets_before_acceptance(project: Project) -> QuerySet[RectificationTicket]:
+    """The open tickets that keep a project from acceptance: not the warranty's, which arise after it."""
+    return open_tickets(project).exclude(source=TicketSource.WARRANTY)
 
 
 def no_open_tickets_evidence(project: Project) -> str:
-    count = open_tickets(project).count()
+    count = _tickets_before_acceptance(project).count()
     if count:
         return _("%(n)d rectification tickets still open") % {"n": count}
     closed = project.rectification_tickets.filter(state=TicketState.CLOSED).count()

@@ -49,6 +49,8 @@ def report(request, project_id):
     and fix deadlines come from the contract's terms."""
     project = project_for_user(request.user, project_id)
     require("rectification.may_report_warranty_problem", request.user, project)
+    # Outside the warranty period the form is not offered (the sentence says when it is).
+    require("rectification.can_report_warranty_problem", request.user, project)
     form = WarrantyProblemForm(request.POST or None, request.FILES or None,
                                initial={"found_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():

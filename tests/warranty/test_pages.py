@@ -75,12 +75,16 @@ def test_reporting_through_the_page(w, login):
     assert ticket.source == TicketSource.WARRANTY and response["Location"] == f"/problems/{ticket.pk}/"
 
 
-def test_reporting_outside_the_period_is_a_form_error(w, login):
+def test_reporting_outside_the_period_is_refused_with_the_reason(w, login):
+    """After the warranty's end the form is not offered: 403 with the sentence saying when it is."""
     with on(dt.date(2028, 9, 10)):
-        response = login(w.lead).post(f"/warranty/projects/{w.project.pk}/report/", {
+        client = login(w.lead)
+        page = client.get(f"/warranty/projects/{w.project.pk}/report/")
+        response = client.post(f"/warranty/projects/{w.project.pk}/report/", {
             "found_on": "2028-09-09", "severity": "general", "title": "目录错漏",
             "description": "第3卷目录与图像不一致。", "requirement": "核对并更正目录。"})
-    assert response.status_code == 200
+    assert page.status_code == 403 and "质保期" in page.content.decode()
+    assert response.status_code == 403
     assert not RectificationTicket.objects.exists()
 
 

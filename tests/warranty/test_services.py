@@ -328,3 +328,12 @@ def test_the_conclusion_needs_an_assessment(w):
     with on(dt.date(2028, 8, 20)), pytest.raises(DomainError) as exc:
         services.warranty_conclude(project=w.project, user=w.lead, assessment="")
     assert exc.value.field == "assessment"
+
+
+def test_a_warranty_problem_does_not_reopen_the_acceptance_gate(w):
+    """``no_open_tickets`` guards entering 验收; a problem of the warranty (after it) is not one."""
+    from apps.rectification.selectors import no_open_tickets
+
+    with on(dt.date(2027, 9, 10)):
+        ticket = report(w)
+    assert ticket.source == "warranty" and no_open_tickets(w.project)
